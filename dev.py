@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Set up and run the tracker with nothing but python3.
+
+    python3 dev.py run     # venv, install, migrate, import the sample replies, demo logins, serve
+    python3 dev.py test    # venv, install, run the whole test suite (extra args go to pytest)
+
+Both create `.venv/` on first use and reinstall only when a requirements file changes.
+"""
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def sh(*args: str | Path) -> None:
+    print("+", " ".join(str(a) for a in args), flush=True)
+    subprocess.run([str(a) for a in args], cwd=ROOT, check=True)
+
+
+def install(requirements: str) -> None:
+    """Create the virtual environment and install `requirements` unless already done."""
+    if not PYTHON.exists():
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    files = sorted({ROOT / requirements, ROOT / "requirements.txt"})
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
+    stamp = VENV / f".installed-{requirements}"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    sh(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", requirements)
+    stamp.write_text(digest)
+
+
+def run(args: list[str]) -> int:
+    install("requirements.txt")
+    manage = [PYTHON, "manage.py"]
+    sh(*manage, "migrate", "--noinput")
+    # Exit 1 from the importer means some sample files were rejected (the newspaper article
+    # is there on purpose), which is not a set-up failure.
+    subprocess.run([str(a) for a in (*manage, "import_replies", "fixtures/replies")], cwd=ROOT)
+    sh(*manage, "setup_demo")
+    address = args[0] if args else "127.0.0.1:8000"
+    print(f"\n打开 http://{address}/admin/ 使用上面的演示账号登录。", flush=True)
+    os.execv(PYTHON, [str(PYTHON), "manage.py", "runserver", address])
+
+
+def test(args: list[str]) -> int:
+    install("requirements-dev.txt")
+    return subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT).returncode
+
+
+def main() -> int:
+    commands = {"run": run, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return commands[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

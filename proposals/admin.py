@@ -1,0 +1,195 @@
+"""The clerks' workbench. Reads go through the models' named querysets; no rules live here."""
+
+from django.contrib import admin
+from django.utils.html import format_html
+
+from proposals.models import (
+    Assignment,
+    Bureau,
+    BureauAlias,
+    CarbonCopy,
+    Contact,
+    Feedback,
+    Grade,
+    HandlingStatus,
+    Member,
+    Proposal,
+    ProposalProposer,
+    Reply,
+    ReplyChange,
+    Session,
+)
+
+admin.site.site_header = "提案办理跟踪系统"
+admin.site.site_title = "提案办理跟踪"
+admin.site.index_title = "工作台"
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "body", "region", "term", "meeting", "opened_on"]
+    list_filter = ["body", "region"]
+    search_fields = ["region"]
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ["name", "body", "region", "sector", "delegation"]
+    list_filter = ["body", "region", "sector"]
+    search_fields = ["name", "sector", "delegation"]
+
+
+class BureauAliasInline(admin.TabularInline):
+    model = BureauAlias
+    extra = 1
+
+
+@admin.register(Bureau)
+class BureauAdmin(admin.ModelAdmin):
+    list_display = ["name", "region", "needs_review"]
+    list_filter = ["needs_review", "region"]
+    search_fields = ["name", "aliases__name"]
+    inlines = [BureauAliasInline]
+
+
+@admin.register(Grade)
+class GradeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "definition", "aliases"]
+
+
+class HandlingStatusFilter(admin.SimpleListFilter):
+    title = "办理状态"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            *HandlingStatus.choices,
+            ("overdue", "已超期"),
+            ("due_soon", "即将到期"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "overdue":
+            return queryset.filter(is_overdue=True)
+        if value == "due_soon":
+            return queryset.filter(is_due_soon=True)
+        if value in HandlingStatus.values:
+            return queryset.filter(handling_status=value)
+        return queryset
+
+
+class ProposerInline(admin.TabularInline):
+    model = ProposalProposer
+    extra = 0
+    autocomplete_fields = ["member"]
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 0
+    autocomplete_fields = ["bureau"]
+
+
+class ReplyInline(admin.TabularInline):
+    model = Reply
+    extra = 0
+    fields = ["bureau", "round", "doc_number", "grade", "reply_date", "needs_review"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class FeedbackInline(admin.TabularInline):
+    model = Feedback
+    extra = 0
+    autocomplete_fields = ["member"]
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "title",
+        "session",
+        "is_key",
+        "status_column",
+        "lead_due_on_column",
+    ]
+    list_display_links = ["number", "title"]
+    list_filter = [HandlingStatusFilter, "session", "is_key", "category"]
+    list_select_related = ["session"]
+    search_fields = ["title", "proposers__name", "=number"]
+    autocomplete_fields = ["session"]
+    inlines = [ProposerInline, AssignmentInline, ReplyInline, FeedbackInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_handling_status()
+
+    @admin.display(description="办理状态", ordering="handling_status")
+    def status_column(self, proposal):
+        label = HandlingStatus(proposal.handling_status).label
+        if proposal.is_overdue:
+            return format_html('<strong style="color:#b91c1c">{}（已超期）</strong>', label)
+        if proposal.is_due_soon:
+            return format_html('<span style="color:#b45309">{}（即将到期）</span>', label)
+        return label
+
+    @admin.display(description="主办答复期限", ordering="lead_due_on")
+    def lead_due_on_column(self, proposal):
+        return proposal.lead_due_on
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["proposal", "bureau", "role", "assigned_on", "due_on"]
+    list_filter = ["role", "bureau__region"]
+    list_select_related = ["proposal__session", "bureau"]
+    search_fields = ["proposal__title", "bureau__name"]
+    autocomplete_fields = ["proposal", "bureau"]
+    date_hierarchy = "due_on"
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+
+
+class CarbonCopyInline(admin.TabularInline):
+    model = CarbonCopy
+    extra = 0
+
+
+class ReplyChangeInline(admin.TabularInline):
+    model = ReplyChange
+    extra = 0
+    fields = ["recorded_at", "source_name", "changes"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Reply)
+class ReplyAdmin(admin.ModelAdmin):
+    list_display = ["proposal", "bureau", "doc_number", "grade", "reply_date", "needs_review"]
+    list_filter = ["needs_review", "grade", "round", "proposal__session"]
+    list_select_related = ["proposal__session", "bureau", "grade"]
+    search_fields = ["doc_number", "proposal__title", "bureau__name", "signer"]
+    autocomplete_fields = ["proposal", "bureau"]
+    readonly_fields = ["source_name", "source_sha256", "imported_at"]
+    date_hierarchy = "reply_date"
+    inlines = [ContactInline, CarbonCopyInline, ReplyChangeInline]
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    list_display = ["proposal", "member", "round", "satisfaction", "received_on"]
+    list_filter = ["satisfaction", "round"]
+    list_select_related = ["proposal__session", "member"]
+    search_fields = ["proposal__title", "member__name"]
+    autocomplete_fields = ["proposal", "member"]

@@ -1,0 +1,94 @@
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from proposals.models import Assignment, Bureau, Feedback, Member, Proposal, Reply
+from proposals.roles import demo_clerk_ensure
+
+
+@pytest.fixture
+def clerk_client(client, db):
+    clerk = demo_clerk_ensure(username="clerk", password="pw-for-tests-only")
+    client.force_login(clerk)
+    return client
+
+
+def fill(make_proposal, make_assignment, make_reply, count: int, start: int = 0):
+    for i in range(count):
+        proposal = make_proposal(number=1000 + start + i)
+        make_assignment(proposal, due_on=date.today() - timedelta(days=i % 3))
+        if i % 2:
+            make_reply(proposal)
+
+
+def changelist_queries(client, name: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse(f"admin:proposals_{name}_changelist"))
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("name", ["proposal", "assignment", "reply"])
+def test_admin_list_queries_do_not_grow_with_the_number_of_rows(
+    clerk_client, make_proposal, make_assignment, make_reply, name
+):
+    fill(make_proposal, make_assignment, make_reply, 3)
+    few = changelist_queries(clerk_client, name)
+    fill(make_proposal, make_assignment, make_reply, 40, start=100)
+    many = changelist_queries(clerk_client, name)
+    assert many == few
+
+
+def test_the_overdue_filter_lists_only_overdue_proposals(
+    clerk_client, make_proposal, make_assignment
+):
+    late, on_time = make_proposal(number=1), make_proposal(number=2)
+    make_assignment(late, due_on=date.today() - timedelta(days=1))
+    make_assignment(on_time, due_on=date.today() + timedelta(days=40))
+    response = clerk_client.get(
+        reverse("admin:proposals_proposal_changelist"), {"status": "overdue"}
+    )
+    assert list(response.context["cl"].result_list) == [late]
+    assert "已超期" in response.content.decode()
+
+
+def test_the_proposal_page_shows_assignments_replies_and_feedback(
+    clerk_client, make_proposal, make_assignment, make_reply, member
+):
+    proposal = make_proposal()
+    make_assignment(proposal, due_on=date(2022, 10, 1))
+    make_reply(proposal, doc_number="焦工信〔2022〕71号")
+    Feedback.objects.create(proposal=proposal, member=member, satisfaction="satisfied")
+    response = clerk_client.get(reverse("admin:proposals_proposal_change", args=[proposal.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    for text in ["交办", "焦工信〔2022〕71号", "反馈", "满意", "焦作市工业和信息化局"]:
+        assert text in page
+
+
+@pytest.mark.parametrize("model", [Proposal, Assignment, Reply, Bureau, Member, Feedback])
+def test_every_admin_page_opens_for_a_clerk(clerk_client, model):
+    opts = model._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    assert clerk_client.get(url).status_code == 200
+    assert (
+        clerk_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code
+        == 200
+    )
+
+
+def test_autocomplete_finds_bureaus_by_alias(clerk_client, bureau):
+    bureau.aliases.create(name="市工信局")
+    response = clerk_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "工信",
+            "app_label": "proposals",
+            "model_name": "assignment",
+            "field_name": "bureau",
+        },
+    )
+    assert [r["text"] for r in response.json()["results"]] == ["焦作市工业和信息化局"]
