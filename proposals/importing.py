@@ -1,0 +1,257 @@
+"""Parsed reply letters to rows: natural-key upserts, one transaction per file.
+
+Importing is idempotent: the same bytes again are found by their SHA-256 and nothing is
+written; the same letter with other content updates its reply (found by the natural key
+proposal + bureau + round) and records what changed in a ReplyChange.
+"""
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from proposals.bureaus import bureau_resolve
+from proposals.models import (
+    Assignment,
+    Bureau,
+    CarbonCopy,
+    Contact,
+    Grade,
+    Member,
+    Proposal,
+    ProposalProposer,
+    Reply,
+    ReplyChange,
+    Session,
+)
+from proposals.parsing import ParsedReply, Rejection, parse_reply
+from proposals.parsing.header import region_of
+
+
+class ImportStatus(StrEnum):
+    IMPORTED = "imported"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class LetterDefaults:
+    """What the caller knows that a letter may leave implicit (a letter signed only 我局)."""
+
+    issuer: str | None = None
+    region: str | None = None
+    body: str | None = None
+
+
+@dataclass
+class ImportOutcome:
+    file: str
+    status: ImportStatus
+    error: str | None = None
+    reply: ParsedReply | None = None
+    changes: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {
+            "file": self.file,
+            "status": str(self.status),
+            "error": self.error,
+            "reply": self.reply.to_json() if self.reply else None,
+        }
+
+
+# Compared on re-import; a difference in any of them makes the import an update.
+_COMPARED_FIELDS = [
+    "doc_number",
+    "signer",
+    "grade_id",
+    "grade_raw",
+    "reply_date",
+    "text",
+    "printed_by",
+    "printed_on",
+]
+
+
+def import_letter(*, name: str, data: bytes, defaults: LetterDefaults) -> ImportOutcome:
+    """Import one file's bytes. Never raises for bad input: the outcome says what happened."""
+    parsed = parse_reply(data, name)
+    if isinstance(parsed, Rejection):
+        return ImportOutcome(name, ImportStatus.REJECTED, parsed.reason)
+    parsed = with_defaults(parsed, defaults)
+    missing = missing_key_parts(parsed)
+    if missing:
+        return ImportOutcome(name, ImportStatus.REJECTED, missing, parsed)
+    sha256 = hashlib.sha256(data).hexdigest()
+    if Reply.objects.filter(source_sha256=sha256).exists():
+        return ImportOutcome(name, ImportStatus.UNCHANGED, None, parsed)
+    try:
+        with transaction.atomic():
+            status, changes = save_reply(parsed, source_name=name, sha256=sha256)
+    except (DatabaseError, ValidationError) as error:
+        return ImportOutcome(
+            name, ImportStatus.REJECTED, f"数据库拒绝写入（database error）：{error}", parsed
+        )
+    return ImportOutcome(name, status, None, parsed, changes)
+
+
+def with_defaults(parsed: ParsedReply, defaults: LetterDefaults) -> ParsedReply:
+    """The letter with what it leaves implicit filled from the caller's defaults."""
+    issuer = parsed.issuer or defaults.issuer
+    region = parsed.region or defaults.region
+    if region is None and issuer and not parsed.issuer:
+        region = region_of(issuer, None)
+    return replace(parsed, issuer=issuer, region=region, body=parsed.body or defaults.body)
+
+
+def missing_key_parts(parsed: ParsedReply) -> str | None:
+    """Why the letter cannot be filed under a proposal, or None when it can."""
+    if parsed.proposal_number is None:
+        return "找不到提案/建议编号（第N号）（no proposal number）"
+    if parsed.term is None:
+        return "找不到会议届次（……届……次会议）（no session term）"
+    if parsed.body is None:
+        return (
+            "无法判断是政协提案还是人大建议，请用 --body cppcc 或 --body npc 指定（body unknown）"
+        )
+    return None
+
+
+def save_reply(parsed: ParsedReply, *, source_name: str, sha256: str) -> tuple[ImportStatus, dict]:
+    """Upsert every row the letter implies; return the reply's status and its changes."""
+    region = parsed.region or ""
+    session, _ = Session.objects.get_or_create(
+        body=parsed.body, region=region, term=parsed.term, meeting=parsed.meeting
+    )
+    bureau = bureau_resolve(region=region, name=parsed.issuer) if parsed.issuer else None
+    proposal = _proposal_upsert(session, parsed)
+    notes = _assignments_ensure(proposal, bureau, parsed.co_handlers, region)
+    values = _reply_values(parsed, bureau, notes)
+    contacts = [(c.unit or "", c.name or "", c.phone or "") for c in parsed.contacts]
+    copies = [(cc.recipient, cc.copies) for cc in parsed.cc]
+    provenance = {
+        "source_name": source_name,
+        "source_sha256": sha256,
+        "imported_at": timezone.now(),
+    }
+
+    reply = Reply.objects.filter(proposal=proposal, bureau=bureau, round=1).first()
+    if reply is None:
+        reply = Reply.objects.create(proposal=proposal, bureau=bureau, **values, **provenance)
+        _children_replace(reply, contacts, copies)
+        return ImportStatus.IMPORTED, {}
+
+    changes = {
+        name: [_jsonable(getattr(reply, name)), _jsonable(values[name])]
+        for name in _COMPARED_FIELDS
+        if getattr(reply, name) != values[name]
+    }
+    old_contacts = [tuple(c) for c in reply.contacts.values_list("unit", "name", "phone")]
+    old_copies = [tuple(c) for c in reply.carbon_copies.values_list("recipient", "copies")]
+    if old_contacts != contacts:
+        changes["contacts"] = [old_contacts, contacts]
+    if old_copies != copies:
+        changes["cc"] = [old_copies, copies]
+    if not changes:
+        return ImportStatus.UNCHANGED, {}
+    for name, value in (values | provenance).items():
+        setattr(reply, name, value)
+    reply.save()
+    _children_replace(reply, contacts, copies)
+    ReplyChange.objects.create(
+        reply=reply, source_name=source_name, source_sha256=sha256, changes=changes
+    )
+    return ImportStatus.UPDATED, changes
+
+
+def _proposal_upsert(session: Session, parsed: ParsedReply) -> Proposal:
+    proposal, created = Proposal.objects.get_or_create(
+        session=session,
+        number=parsed.proposal_number,
+        defaults={"title": parsed.proposal_title or "", "proposers_more": parsed.proposers_more},
+    )
+    # What a clerk registered wins over what a letter says; a letter only fills gaps.
+    if not created and not proposal.title and parsed.proposal_title:
+        proposal.title = parsed.proposal_title
+        proposal.save(update_fields=["title"])
+    if parsed.proposers and not proposal.proposer_links.exists():
+        for position, name in enumerate(parsed.proposers, start=1):
+            member, _ = Member.objects.get_or_create(
+                body=session.body, region=session.region, name=name
+            )
+            ProposalProposer.objects.create(proposal=proposal, member=member, position=position)
+        if parsed.proposers_more and not proposal.proposers_more:
+            proposal.proposers_more = True
+            proposal.save(update_fields=["proposers_more"])
+    return proposal
+
+
+def _assignments_ensure(
+    proposal: Proposal, bureau: Bureau | None, co_handlers: list[str], region: str
+) -> list[str]:
+    """Create the lead and co-handler assignments the letter shows; return notes for a clerk."""
+    notes = []
+    existing = {a.bureau_id: a for a in proposal.assignments.all()}
+    has_lead = any(a.role == Assignment.Role.LEAD for a in existing.values())
+    if bureau and bureau.pk not in existing:
+        if has_lead:
+            notes.append("答复单位不是该件的主办单位")
+        else:
+            Assignment.objects.create(proposal=proposal, bureau=bureau, role=Assignment.Role.LEAD)
+    for name in co_handlers:
+        co_handler = bureau_resolve(region=region, name=name)
+        if co_handler.pk not in existing and co_handler != bureau:
+            Assignment.objects.create(
+                proposal=proposal, bureau=co_handler, role=Assignment.Role.CO_HANDLER
+            )
+            existing[co_handler.pk] = co_handler
+    return notes
+
+
+def _reply_values(parsed: ParsedReply, bureau: Bureau | None, notes: list[str]) -> dict:
+    missing = [
+        label
+        for label, known in [
+            ("答复单位", bureau),
+            ("地区", parsed.region),
+            ("提出人", parsed.proposers),
+            ("答复日期", parsed.reply_date),
+        ]
+        if not known
+    ]
+    if missing:
+        notes = [f"{'、'.join(missing)}不详", *notes]
+    grade = Grade.objects.filter(code=parsed.grade).first() if parsed.grade else None
+    return {
+        "doc_number": parsed.doc_number or "",
+        "signer": parsed.signer or "",
+        "grade_id": grade.code if grade else None,
+        "grade_raw": parsed.grade_raw or "",
+        "reply_date": parsed.reply_date,
+        "text": parsed.text,
+        "printed_by": parsed.printed_by or "",
+        "printed_on": parsed.printed_on,
+        "needs_review": bool(notes),
+        "review_note": "；".join(notes)[:255],
+    }
+
+
+def _children_replace(reply: Reply, contacts: list[tuple], copies: list[tuple]) -> None:
+    reply.contacts.all().delete()
+    reply.carbon_copies.all().delete()
+    Contact.objects.bulk_create(
+        Contact(reply=reply, position=i, unit=unit, name=name, phone=phone)
+        for i, (unit, name, phone) in enumerate(contacts, start=1)
+    )
+    CarbonCopy.objects.bulk_create(
+        CarbonCopy(reply=reply, position=i, recipient=recipient, copies=count)
+        for i, (recipient, count) in enumerate(copies, start=1)
+    )
+
+
+def _jsonable(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value

@@ -1,0 +1,255 @@
+"""The letter's header: title, session, proposal number, issuer, document number, grade, signer.
+
+All patterns run on folded text (see text.py); values are sliced from the raw text.
+"""
+
+import re
+from dataclasses import dataclass
+
+from proposals.parsing.numbers import NUMERAL, numeral
+from proposals.parsing.text import Line
+
+_VERB = r"(?:答复函|答复的函|答复|复函|回复|函复|的函)"
+_KIND = r"(?:提案|建议|议案|意见)"
+TITLE_VERB = re.compile(rf"{_KIND}.{{0,12}}?{_VERB}|{_VERB}.{{0,4}}$")
+_NOT_TITLE = re.compile(r"收悉|如下|收到|您|你们|。|特此")
+_TITLE_MAX = 140
+
+ORG_SUFFIX = re.compile(
+    r"(?:局|委|委员会|厅|办|办公室|院|部|署|中心|政府|公司|集团|银行|所|站|馆|队|处|社|会|联|行|科|"
+    r"学校|大学|学院|医院|街道|镇|乡|管委会|办事处|监狱|支队|大队|分局)$"
+)
+_PLACE_UNIT = r"(?:特别行政区|自治区|自治州|自治县|自治旗|省|市|州|盟|地区|县|区|旗)"
+LEVELS = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "省",
+    "市",
+    "州",
+    "盟",
+    "县",
+    "区",
+    "旗",
+)
+_BODY_WORDS = re.compile(
+    r"中国人民政治协商会议|人民代表大会常务委员会|人民代表大会|人大常委会|政协|人大|常委会"
+)
+_BEFORE_PLACE = re.compile(r".*(?:关于|对|在|于|的|,|:|\(|《|“|、|和|及)")
+
+SESSION = re.compile(
+    rf"第?(?P<term>{NUMERAL})届(?P<mid>[^\d第届次]{{0,14}}?)(?:第?(?P<meeting>{NUMERAL})次(?:全体)?会议|闭会期间|闭会)"
+)
+_NUMBER = re.compile(
+    rf"第\s*(?P<prefix>[^\d第号〔【\[(]{{0,3}}?)(?P<n>\d+|[{'一二三四五六七八九十百'}]+)\s*号"
+)
+_BARE_NUMBER = re.compile(r"(?<![\d〕】\])])(?P<n>\d+)\s*号\s*(?:提案|建议|议案)")
+_LABELLED_NUMBER = re.compile(r"(?:提案号|建议号|提案编号|建议编号)\s*[:：]?\s*(?P<n>\d+)")
+
+DOC_NUMBER = re.compile(
+    r"(?P<dn>[^\s:：,，;；。、“”《》]{0,16}?[〔【\[(]\s*(?:19|20)\d{2}\s*[〕】\])]\s*第?\s*\d{1,5}\s*号)"
+)
+_DOC_LABEL = re.compile(r"(?:发文字号|文件编号|发文编号|文\s*号)\s*[:：|]?\s*(?P<v>[^\s|]*)")
+_CITED = re.compile(r"《[^》]*$|依据|根据|按照|印发|转发|通知|意见|规定|办法")
+
+_GRADE_TOKEN = r"(?P<g>[A-Ca-c甲乙丙])(?P<sub>\d?)\s*类?"
+GRADE_LABELLED = re.compile(
+    r"(?:办理结果|办复类别|答复类别|复文类别|办理类别|结果类别|类别标记|类别|类\s+别)\s*(?:标记)?\s*[:：]?\s*"
+    rf"[(（【\[]?\s*{_GRADE_TOKEN}\s*[)）】\]]?(?![A-Za-z\u4e00-\u9fff]|\d)"
+)
+_GRADE_ALONE = re.compile(rf"^[(（【\[]?\s*{_GRADE_TOKEN}\s*[)）】\]]?(?:答复|件)?$")
+_GRADE_ON_TITLE = re.compile(rf"[(（【\[]\s*{_GRADE_TOKEN}\s*[)）】\]]\s*$")
+_GRADE_CODES = {"甲": "A", "乙": "B", "丙": "C"}
+
+SIGNER = re.compile(
+    r"(?:签\s*发\s*人|领导签发|签\s*发)\s*[:：]?\s*(?P<name>[\u4e00-\u9fff·*]{2,5}?)"
+    r"(?=\s|$|[,，;；(（]|办理|类别|答复|主送|[A-C]\b)"
+)
+
+
+@dataclass
+class Title:
+    """The title block: its lines' index range and its de-spaced text."""
+
+    first: int
+    last: int
+    line: Line
+
+
+@dataclass
+class SessionRef:
+    body: str | None
+    place: str | None
+    level: str | None
+    term: int | None
+    meeting: int | None
+    end: int
+
+
+def is_org(text: str) -> bool:
+    return (
+        3 <= len(text) <= 40
+        and bool(ORG_SUFFIX.search(text))
+        and not re.search(r"[\d:：,，。、]", text)
+    )
+
+
+def find_title(lines: list[Line], limit: int) -> Title | None:
+    """The first title block (…第N号提案的答复) among the first `limit` lines."""
+    for i, line in enumerate(lines[:limit]):
+        compact = line.compact()
+        if len(compact) > _TITLE_MAX or _NOT_TITLE.search(compact.key):
+            continue
+        first, last, joined = i, i, compact
+        # A title cut over lines: take up to two following short lines until the verb comes.
+        while not TITLE_VERB.search(joined.key) and last + 1 < len(lines) and last - i < 2:
+            nxt = lines[last + 1].compact()
+            if len(nxt) > 30 or _NOT_TITLE.search(nxt.key):
+                break
+            last, joined = last + 1, Line(joined.raw + nxt.raw, joined.key + nxt.key)
+        if not (TITLE_VERB.search(joined.key) and re.search(_KIND, joined.key)):
+            continue
+        if not (SESSION.search(joined.key) or re.search(r"\d+\s*号", joined.key)):
+            continue
+        # The issuer may stand on the line above a title that opens with 关于 or 对.
+        if i > 0 and re.match(r"(?:关于|对)", joined.key):
+            above = lines[i - 1].compact()
+            if is_org(above.key):
+                first, joined = i - 1, Line(above.raw + joined.raw, above.key + joined.key)
+        return Title(first, last, joined)
+    return None
+
+
+def title_issuer(title: Title) -> str | None:
+    match = re.search(r"关于|对", title.line.key)
+    if match and is_org(title.line.key[: match.start()]):
+        return title.line.raw[: match.start()]
+    return None
+
+
+def find_session(key: str) -> SessionRef | None:
+    """The session a text refers to (届/次会议), its body and the place or level it names."""
+    for match in SESSION.finditer(key):
+        term = numeral(match["term"])
+        meeting = numeral(match["meeting"]) if match["meeting"] else None
+        if not term or (match["meeting"] and not meeting):
+            continue
+        before = key[max(0, match.start() - 24) : match.start()]
+        context = before + match["mid"]
+        body = None
+        if "政协" in context or "政治协商" in context:
+            body = "cppcc"
+        elif "人大" in context or "人民代表大会" in context:
+            body = "npc"
+        place = _BODY_WORDS.sub("", _BEFORE_PLACE.sub("", before)).strip()
+        level = None
+        if "全国" in match["mid"] or place.endswith("全国"):
+            place, level = "全国", "全国"
+        elif place in LEVELS:
+            place, level = None, place
+        elif re.fullmatch(rf"[\u4e00-\u9fff]{{1,12}}?{_PLACE_UNIT}", place):
+            level = next(unit for unit in LEVELS if place.endswith(unit))
+        else:
+            place = None
+            mid_level = re.match(rf"{_PLACE_UNIT}", _BODY_WORDS.sub("", match["mid"]))
+            level = mid_level.group(0) if mid_level else None
+        return SessionRef(body, place, level, term, meeting, match.end())
+    return None
+
+
+def find_number(key: str, start: int = 0) -> int | None:
+    """The proposal number (第252号, 第东12号, 0318号提案), leading zeros and prefixes dropped."""
+    for pattern in (_NUMBER, _BARE_NUMBER, _LABELLED_NUMBER):
+        for match in pattern.finditer(key, start):
+            number = numeral(match["n"])
+            if number is not None:
+                return number
+    return None
+
+
+def region_of(issuer: str, level: str | None) -> str | None:
+    """The place in an issuer's name at the session's level (市 → 焦作市 from 焦作市工信局)."""
+    units = re.findall(rf"[\u4e00-\u9fff]+?{_PLACE_UNIT}", issuer[:20])
+    chain, pos = [], 0
+    for unit in units:
+        if not issuer.startswith(unit, pos) or len(unit) > 12:
+            break
+        chain.append(unit)
+        pos += len(unit)
+    if not chain:
+        return None
+    if level is None:
+        return chain[-1]
+    for unit in chain:
+        if unit.endswith(level):
+            return unit
+    return None
+
+
+def find_doc_number(lines: list[Line], header_end: int) -> str | None:
+    """The letter's own document number: labelled, or in the header, never one cited in the body."""
+    for line in lines:
+        label = _DOC_LABEL.search(line.key)
+        if label and not re.search(r"索引号", line.key[: label.start()]):
+            value = label["v"].strip()
+            if value in ("", "无", "/", "-"):
+                return None
+            match = DOC_NUMBER.search(line.key, label.start("v"))
+            if match:
+                return _doc_number_text(line, match)
+    for line in lines[:header_end]:
+        for match in DOC_NUMBER.finditer(line.key):
+            if not _CITED.search(line.key[: match.start()]):
+                return _doc_number_text(line, match)
+    return None
+
+
+def _doc_number_text(line: Line, match: re.Match) -> str:
+    start, end = match.span("dn")
+    year_at = re.search(r"[〔【\[(]\s*(?:19|20)\d{2}", line.key[start:end]).start()
+    # The lazy prefix can swallow an opening bracket of the line ("答复(焦工信〔2022〕71号)").
+    unclosed: list[int] = []
+    for offset, char in enumerate(line.key[start : start + year_at]):
+        if char in "([【":
+            unclosed.append(offset)
+        elif char in ")]】" and unclosed:
+            unclosed.pop()
+    if unclosed:
+        start += unclosed[-1] + 1
+    return line.raw[start:end].strip()
+
+
+def find_grade(lines: list[Line], header_end: int, title: Title | None) -> tuple[str, str] | None:
+    """The outcome grade (code, as written): labelled anywhere, hung on the title, or alone on a header line."""
+    found = None
+    for line in lines:
+        match = GRADE_LABELLED.search(line.key)
+        if match:
+            found = (line, match)
+            break
+    if not found and title:
+        match = _GRADE_ON_TITLE.search(title.line.key)
+        if match:
+            found = (title.line, match)
+    if not found:
+        for line in lines[:header_end]:
+            match = _GRADE_ALONE.match(line.key.strip())
+            if match:
+                found = (Line(line.raw.strip(), line.key.strip()), match)
+                break
+    if not found:
+        return None
+    line, match = found
+    letter = match["g"].upper()
+    raw = line.raw[match.start("g") : match.end()].strip(" ）)】]")
+    return _GRADE_CODES.get(letter, letter), raw
+
+
+def find_signer(lines: list[Line]) -> str | None:
+    for line in lines:
+        match = SIGNER.search(line.key)
+        if match and not re.search(r"领导签[字批]|分管|主管", line.key[: match.start()]):
+            return line.raw[match.start("name") : match.end("name")]
+    return None

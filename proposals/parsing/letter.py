@@ -1,0 +1,158 @@
+"""A reply letter's text to its fields, or to the reason it is not a reply letter."""
+
+import re
+
+from proposals.parsing import footer, header, opening
+from proposals.parsing.decoding import decode
+from proposals.parsing.result import ParsedReply, Rejection
+from proposals.parsing.text import Line, clean_lines
+
+NOT_A_REPLY = "不是答复函：没有“……第N号提案/建议的答复”标题，也没有称呼和“……收悉，现答复如下”（not a reply letter）"
+_TITLE_SEARCH_LINES = 60
+_CO_HANDLER_OPINION = re.compile(r"协办意见|会办意见|协办单位意见|分办意见")
+_CLOSING = re.compile(
+    r"此致|特此|感谢|谢谢|敬礼|以上答复|欢迎|满意|联系人|联系电话|抄送|印发|批评指正|意见和建议"
+)
+_KINDS_OF_NOT_REPLY = [
+    (re.compile(r"本报讯|本报记者|记者|通讯员"), "新闻报道（a news report）"),
+    (re.compile(r"案由|提案人|领衔人|附议人"), "提案原文（the text of a proposal）"),
+    (
+        re.compile(r"(?:办理|答复)工作.{0,10}(?:总结|报告|情况)|[ABC甲乙丙]类.{0,6}\d+件"),
+        "办理情况统计或总结（a statistics summary）",
+    ),
+    (re.compile(r"通知|各(?:县|区|市|有关|承办)"), "通知（a notice）"),
+    (re.compile(r"××|XX|xx|○○|＊＊号"), "答复函模板或写作规范（a template）"),
+]
+_BODY_BY_ADDRESS = {"委员": "cppcc", "代表": "npc"}
+
+
+def parse_reply(data: bytes, filename: str = "") -> ParsedReply | Rejection:
+    """Parse one file's bytes; return its fields or why it is not imported."""
+    text = decode(data, filename)
+    if isinstance(text, Rejection):
+        return text
+    return parse_text(text)
+
+
+def parse_text(text: str) -> ParsedReply | Rejection:
+    lines = clean_lines(text)
+    if not lines:
+        return Rejection("空文件：没有文字内容（empty file）")
+    title = header.find_title(lines, _TITLE_SEARCH_LINES)
+    after_title = title.last + 1 if title else 0
+    found = opening.find_opening(lines, after_title, after_title + (6 if title else 40))
+    rejection = _rejection(lines, title, found)
+    if rejection:
+        return rejection
+
+    header_end = found.salutation_index if found.salutation_index is not None else after_title
+    reply = ParsedReply(text="\n".join(line.raw for line in lines))
+    session = _session(title, found, lines)
+    _read_session(reply, lines, title, found, session)
+    _read_header(reply, lines, title, header_end)
+    reply.proposers, reply.proposers_more = found.proposers, found.proposers_more
+    reply.proposal_title = opening.find_proposal_title(found.text, title.line if title else None)
+    reply.co_handlers = opening.find_co_handlers(lines, found.text)
+    _read_footer(reply, lines, header_end)
+    if reply.region is None and reply.issuer:
+        reply.region = header.region_of(reply.issuer, session.level if session else None)
+    if reply.reply_date is None and not any(
+        _CLOSING.search(line.key) for line in lines[header_end + 2 :]
+    ):
+        return Rejection(
+            "答复函不完整：正文之后没有日期、落款或联系人，文件可能被截断（truncated letter）"
+        )
+    return reply
+
+
+def _rejection(lines: list[Line], title, found: opening.Opening) -> Rejection | None:
+    head = "".join(line.key for line in lines[: (title.last + 4 if title else 8)])
+    if _CO_HANDLER_OPINION.search(head):
+        return Rejection(
+            "这是协办单位给主办单位的协办意见，不是给提出人的答复（a co-handler's opinion）"
+        )
+    if title and (found.salutation_index is not None or found.text is not None):
+        return None
+    if (
+        not title
+        and found.salutation_index is not None
+        and found.text is not None
+        and re.search(r"答复|复函|函复|回复|收悉", found.text.key)
+    ):
+        return None
+    whole = "".join(line.key for line in lines[:40])
+    for pattern, kind in _KINDS_OF_NOT_REPLY:
+        if pattern.search(whole):
+            return Rejection(f"{NOT_A_REPLY}；看起来是{kind}")
+    return Rejection(NOT_A_REPLY)
+
+
+def _session(title, found: opening.Opening, lines: list[Line]):
+    for source in (title.line if title else None, found.text):
+        if source is not None:
+            session = header.find_session(source.key)
+            if session:
+                return session
+    for line in lines[:40]:
+        session = header.find_session(line.key)
+        if session:
+            return session
+    return None
+
+
+def _read_session(
+    reply: ParsedReply, lines: list[Line], title, found: opening.Opening, session
+) -> None:
+    if session:
+        reply.body, reply.term, reply.meeting = session.body, session.term, session.meeting
+        reply.region = session.place
+    for source in (title.line if title else None, found.text):
+        if source is None:
+            continue
+        start = session.end if session and source is (title.line if title else None) else 0
+        number = header.find_number(source.key, start) or header.find_number(source.key)
+        if number is not None:
+            reply.proposal_number = number
+            break
+    if reply.body is None:
+        address = (
+            re.search(r"委员|代表", lines[found.salutation_index].key)
+            if found.salutation_index is not None
+            else None
+        )
+        if address:
+            reply.body = _BODY_BY_ADDRESS[address.group(0)]
+        elif title and "提案" in title.line.key:
+            reply.body = "cppcc"
+        elif title and "建议" in title.line.key:
+            reply.body = "npc"
+
+
+def _read_header(reply: ParsedReply, lines: list[Line], title, header_end: int) -> None:
+    reply.doc_number = header.find_doc_number(
+        lines, max(header_end, title.last + 1 if title else 0)
+    )
+    grade = header.find_grade(lines, header_end, title)
+    if grade:
+        reply.grade, reply.grade_raw = grade
+    reply.signer = header.find_signer(lines)
+    reply.issuer = header.title_issuer(title) if title else None
+    if reply.issuer is None:
+        for line in lines[:header_end]:
+            key = line.compact().key
+            if key.endswith("文件") and header.is_org(key[:-2]):
+                reply.issuer = line.compact().raw[:-2]
+                break
+
+
+def _read_footer(reply: ParsedReply, lines: list[Line], header_end: int) -> None:
+    dated = footer.find_reply_date(lines, header_end + 1)
+    if dated:
+        reply.reply_date = dated[1]
+        if reply.issuer is None:
+            reply.issuer = footer.find_signature_issuer(lines, dated[0])
+    reply.printed_by, reply.printed_on = footer.find_printed(lines)
+    if reply.issuer is None and reply.printed_by and reply.printed_by.endswith("办公室"):
+        reply.issuer = reply.printed_by.removesuffix("办公室") or None
+    reply.contacts = footer.find_contacts(lines)
+    reply.cc = footer.find_carbon_copies(lines)

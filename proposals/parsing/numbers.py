@@ -1,0 +1,68 @@
+"""Numbers and dates as letters write them: Arabic or Chinese numerals, many date shapes."""
+
+import re
+from datetime import date
+
+import cn2an
+
+CN_DIGITS = "〇零一二三四五六七八九十百千两"
+NUMERAL = rf"(?:\d+|[{CN_DIGITS}]+)"
+_YEAR_DIGITS = {ch: str(i) for i, ch in enumerate("〇一二三四五六七八九")} | {
+    "零": "0",
+    "O": "0",
+    "o": "0",
+}
+
+# Matched against folded text (digits already ASCII).
+DATE = re.compile(
+    r"(?P<y>(?:19|20)\d{2}|[〇零一二三四五六七八九Oo]{4})\s*年?\s*"
+    rf"(?P<m>\d{{1,2}}|[{CN_DIGITS}]{{1,2}})\s*月\s*(?P<d>\d{{1,2}}|[{CN_DIGITS}]{{1,3}})\s*日"
+)
+_COMPACT_DATE = re.compile(
+    r"(?<!\d)(20\d{2}|19\d{2})[-./]?(0[1-9]|1[0-2])[-./]?(0[1-9]|[12]\d|3[01])(?!\d)"
+)
+_SEPARATED_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-./](\d{1,2})[-./](\d{1,2})(?!\d)")
+
+
+def numeral(text: str) -> int | None:
+    """The integer a numeral writes: "14", "十四", "二〇二二", "两"; None if it is not one."""
+    if text.isdigit():
+        return int(text)
+    if text and all(ch in _YEAR_DIGITS for ch in text) and "十" not in text:
+        return int("".join(_YEAR_DIGITS[ch] for ch in text))
+    try:
+        return int(cn2an.cn2an(text, "smart"))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _make_date(year: str, month: str, day: str) -> date | None:
+    parts = [numeral(year), numeral(month), numeral(day)]
+    if None in parts:
+        return None
+    try:
+        return date(*parts)
+    except ValueError:
+        return None
+
+
+def find_date(key: str) -> tuple[date, re.Match] | None:
+    """The first written date (年月日) in folded text, with its match."""
+    for match in DATE.finditer(key):
+        found = _make_date(match["y"], match["m"], match["d"])
+        if found:
+            return found, match
+    return None
+
+
+def standalone_date(key: str) -> date | None:
+    """The date when `key` is nothing but a date, in any common shape (20201015, 2020-10-15)."""
+    text = key.strip()
+    found = find_date(text)
+    if found and found[1].group(0).strip() == text:
+        return found[0]
+    for pattern in (_COMPACT_DATE, _SEPARATED_DATE):
+        match = pattern.fullmatch(text)
+        if match:
+            return _make_date(*match.groups())
+    return None

@@ -1,0 +1,58 @@
+"""What the parser returns: a parsed letter or a rejection. Plain data, no Django."""
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class ParsedContact:
+    unit: str | None = None
+    name: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedCarbonCopy:
+    recipient: str
+    copies: int | None = None
+
+
+@dataclass
+class ParsedReply:
+    """The fields of one reply letter; None (or empty) where the letter does not say."""
+
+    issuer: str | None = None
+    doc_number: str | None = None
+    signer: str | None = None
+    grade: str | None = None
+    grade_raw: str | None = None
+    body: str | None = None
+    region: str | None = None
+    term: int | None = None
+    meeting: int | None = None
+    proposal_number: int | None = None
+    proposal_title: str | None = None
+    proposers: list[str] = field(default_factory=list)
+    proposers_more: bool = False
+    co_handlers: list[str] = field(default_factory=list)
+    reply_date: date | None = None
+    printed_on: date | None = None
+    printed_by: str | None = None
+    contacts: list[ParsedContact] = field(default_factory=list)
+    cc: list[ParsedCarbonCopy] = field(default_factory=list)
+    text: str = ""
+
+    def to_json(self) -> dict:
+        """The fields as the import command prints them (ISO dates, no full text)."""
+        data = asdict(self)
+        del data["text"]
+        for key in ("reply_date", "printed_on"):
+            data[key] = data[key].isoformat() if data[key] else None
+        return data
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Why a file is not imported, in words a clerk understands."""
+
+    reason: str
