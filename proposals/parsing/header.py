@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from proposals.parsing.numbers import NUMERAL, numeral
-from proposals.parsing.text import Line
+from proposals.parsing.text import Line, fold
 
 _VERB = r"(?:答复函|答复的函|答复|复函|回复|函复|的函)"
 _KIND = r"(?:提案|建议|议案|意见)"
@@ -89,10 +89,10 @@ class SessionRef:
 
 
 def is_org(text: str) -> bool:
+    """Whether `text` reads as the name of a unit (…局, …委员会, …政府), in either script."""
+    key = fold(text)
     return (
-        3 <= len(text) <= 40
-        and bool(ORG_SUFFIX.search(text))
-        and not re.search(r"[\d:：,，。、]", text)
+        3 <= len(key) <= 40 and bool(ORG_SUFFIX.search(key)) and not re.search(r"[\d:,。、]", key)
     )
 
 
@@ -171,20 +171,21 @@ def find_number(key: str, start: int = 0) -> int | None:
 
 def region_of(issuer: str, level: str | None) -> str | None:
     """The place in an issuer's name at the session's level (市 → 焦作市 from 焦作市工信局)."""
-    units = re.findall(rf"[\u4e00-\u9fff]+?{_PLACE_UNIT}", issuer[:20])
-    chain, pos = [], 0
-    for unit in units:
-        if not issuer.startswith(unit, pos) or len(unit) > 12:
+    key = fold(issuer)
+    chain: list[tuple[int, int]] = []
+    # Two characters at least before the unit, so that 郑州市 is not read as 郑州 + 市….
+    for match in re.finditer(rf"[\u4e00-\u9fff]{{2,}}?{_PLACE_UNIT}", key[:24]):
+        if match.start() != (chain[-1][1] if chain else 0) or len(match.group(0)) > 12:
             break
-        chain.append(unit)
-        pos += len(unit)
+        chain.append(match.span())
     if not chain:
         return None
     if level is None:
-        return chain[-1]
-    for unit in chain:
-        if unit.endswith(level):
-            return unit
+        start, end = chain[-1]
+        return issuer[start:end]
+    for start, end in chain:
+        if key[start:end].endswith(level):
+            return issuer[start:end]
     return None
 
 
@@ -229,10 +230,15 @@ def find_grade(lines: list[Line], header_end: int, title: Title | None) -> tuple
         if match:
             found = (line, match)
             break
-    if not found and title:
-        match = _GRADE_ON_TITLE.search(title.line.key)
+    # A title may be shown twice (page and letter); either may carry the grade.
+    title_lines = [title.line] if title else []
+    title_lines += [
+        c for c in (line.compact() for line in lines[:header_end]) if TITLE_VERB.search(c.key)
+    ]
+    for line in title_lines:
+        match = None if found else _GRADE_ON_TITLE.search(line.key)
         if match:
-            found = (title.line, match)
+            found = (line, match)
     if not found:
         for line in lines[:header_end]:
             match = _GRADE_ALONE.match(line.key.strip())

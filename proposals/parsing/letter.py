@@ -21,8 +21,8 @@ _KINDS_OF_NOT_REPLY = [
         "办理情况统计或总结（a statistics summary）",
     ),
     (re.compile(r"通知|各(?:县|区|市|有关|承办)"), "通知（a notice）"),
-    (re.compile(r"××|XX|xx|○○|＊＊号"), "答复函模板或写作规范（a template）"),
 ]
+_PLACEHOLDER = re.compile(r"[X×]{2,}|第[X×]+号|[X×]届|[X×]次会议|[○〇]{2,}号")
 _BODY_BY_ADDRESS = {"委员": "cppcc", "代表": "npc"}
 
 
@@ -67,6 +67,8 @@ def parse_text(text: str) -> ParsedReply | Rejection:
 
 def _rejection(lines: list[Line], title, found: opening.Opening) -> Rejection | None:
     head = "".join(line.key for line in lines[: (title.last + 4 if title else 8)])
+    if _PLACEHOLDER.search(head):
+        return Rejection(f"{NOT_A_REPLY}；看起来是答复函模板或写作规范（a template）")
     if _CO_HANDLER_OPINION.search(head):
         return Rejection(
             "这是协办单位给主办单位的协办意见，不是给提出人的答复（a co-handler's opinion）"

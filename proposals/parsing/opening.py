@@ -28,6 +28,7 @@ CO_HANDLING = re.compile(
     r"(?:等(?:\d+个|[一二三四五六七八九十]+个)?(?:协办单位|相关单位|相关部门|有关单位|有关部门|单位|部门))?"
     r"(?:进行了?|认真|一起|共同|联合|反复|深入)*(?:研究|办理|协商|会商|商议|研办|答复|沟通|调研)"
 )
+CO_CONSULTED = re.compile(r"经(?:商|征求)(?P<list>[^,，。;；]{2,120}?)(?:的?意见)?(?=[,，。;；])")
 _CO_LABEL = re.compile(r"^(?:协办单位|会办单位)\s*[:：]\s*(?P<list>.+)$")
 _NOT_CO_HANDLER = re.compile(r"^(?:我|本|贵|你|您)")
 _FUTURE = re.compile(r"(?:将|拟|下一步|计划|准备)$")
@@ -125,7 +126,8 @@ def find_co_handlers(lines: list[Line], opening: Line | None) -> list[str]:
             return _bureau_list(line.raw.strip()[label.start("list") : label.end("list")])
     if opening is None:
         return []
-    for match in CO_HANDLING.finditer(opening.key):
+    matches = [*CO_HANDLING.finditer(opening.key), *CO_CONSULTED.finditer(opening.key)]
+    for match in sorted(matches, key=lambda m: m.start()):
         if _FUTURE.search(opening.key[max(0, match.start() - 4) : match.start()]):
             continue
         names = _bureau_list(opening.raw[match.start("list") : match.end("list")])

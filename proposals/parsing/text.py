@@ -57,9 +57,11 @@ _MARKUP = [
     re.compile(r"\[image:[^\]]*\]", re.IGNORECASE),
     re.compile(r"\[(?:图片|图像|image)\]", re.IGNORECASE),
     re.compile(r"<[^>\n]{1,200}>"),  # html tags
-    re.compile(r"\*\*|__|~~|`"),
+    re.compile(r"~~|`"),
     re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!|])"),  # markdown escapes
 ]
+# Bold around words; not the stars of masked names and numbers (王**, 139******1234).
+_BOLD = re.compile(r"(?:\*\*|__)(?![*_,，、:：;；\s])([^*_\n]+?)(?:\*\*|__)")
 _MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _HEADING_MARKS = re.compile(r"^\s*(?:#{1,6}|>+|[*+-](?=\s))\s*")
 _RULE = re.compile(r"^\s*(?:[-*_=]\s*){3,}$")
@@ -89,6 +91,7 @@ _MIN_BROKEN_LINE = 25
 
 def _strip_markup(line: str) -> str:
     line = _MARKDOWN_LINK.sub(r"\1", line)
+    line = _BOLD.sub(r"\1", line)
     for pattern in _MARKUP:
         line = pattern.sub("", line)
     line = _HEADING_MARKS.sub("", line)
