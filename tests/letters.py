@@ -375,3 +375,191 @@ NOT_REPLIES = [
     ("notice", NOTICE, "不是答复函"),
     ("proposal_text", PROPOSAL_TEXT, "不是答复函"),
 ]
+
+REPLY_BY_FUNCTION_LETTER = """\
+政协某县第十一届委员会第三次会议第52号建议案的复函
+某县农业农村局
+某农函【2022】第8号
+类别：提案
+类 别：B
+领导签字：
+分管领导：刘某
+王**委员：
+    您提出的关于“发展“特色种植”产业的建议”收悉，经结合城关镇人民政府共同研究，现函复如下：
+    一、产业现状。
+    特此函复。
+联系电话：0394-8123456
+联系人：马某
+某县农业农村局
+2022年6月30日
+"""
+
+PROVINCE_NPC_WITH_METADATA = """\
+| 索引号 | 000014349/2022-00321 | 主题分类 | 教育 |
+| 发文字号 | 豫教建议〔2022〕77号 | 成文日期 | 2022年06月28日 |
+| 发布机构 | 河南省教育厅 | 发布日期 | 2022年07月05日 |
+河南省教育厅关于省十三届人大五次会议第1234号建议答复的函
+陈某等10位代表：
+    你们提出的《关于加强乡村教师队伍建设的建议》收悉。经与省财政厅、省人力资源社会保障厅共同研究，现答复如下：
+    一、关于乡村教师待遇。我厅会同省财政厅和省人社厅分别办理相关事项。
+    下一步，我厅将会同有关部门商议具体措施。
+    感谢你们对教育工作的关心。
+河南省教育厅
+2022年6月28日
+联系单位：河南省教育厅教师工作处
+联系电话：0371-69691234
+"""
+
+AUTONOMOUS_REGION_LETTER = """\
+广西壮族自治区工业和信息化厅
+关于自治区政协十二届一次会议第20210388号提案的回复
+桂工信提复字(2023)第03号
+尊敬的韦某委员:
+    您提出的“关于支持糖业高质量发展的提案”收悉,我厅会同自治区农业农村厅等相关部门认真研究,现回复如下:
+    一、主要工作。
+    此致
+敬礼!
+广西壮族自治区工业和信息化厅
+2023年7月20日
+(联系人:黄某,电话:0771-5812345)
+抄送:自治区政协提案委员会,自治区人民政府办公厅
+"""
+
+NATIONAL_NPC_TRADITIONAL_NUMBERS = """\
+國家發展和改革委員會
+對十三屆全國人大五次會議第8888號建議的答覆
+發改建議〔2022〕123號
+尊敬的劉某代表：
+　　您提出的關於加快中西部鐵路建設的建議收悉。現答覆如下：
+　　一、總體情況。
+　　感謝您對發展改革工作的關心和支持。
+國家發展和改革委員會
+2022年7月1日
+"""
+
+SPELLED_OUT_CONGRESS = """\
+焦作市人民政府国有资产监督管理委员会
+关于焦作市第十五届人民代表大会第三次会议第东12号建议的答复
+尊敬的何某代表：
+    您在市十五届人大三次会议上提出的关于“关于“国企改革（第二阶段）”推进情况”的建议收悉，现答复如下：
+    一、改革进展。
+    以上答复，请提出宝贵意见。
+2023年8月8日
+联系部门及电话：市国资委  3890000  联系人：冯某
+抄送：市人大常委会选工委(1份)，市政府督查室(1份)，市国资委办公室(各1份)
+"""
+
+UNBALANCED_QUOTE_NO_SALUTATION = """\
+焦作市水利局关于市政协十四届五次会议第77号提案的答复（A类）
+    您提出的《关于加强南水北调配套工程管理的提案收悉。现答复如下：
+    一、工程管理。
+    特此答复。
+焦作市水利局
+2022年7月15日
+"""
+
+REPLY_LETTERS += [
+    (
+        "reply_by_function_letter",
+        REPLY_BY_FUNCTION_LETTER,
+        {
+            "issuer": "某县农业农村局",
+            "doc_number": "某农函【2022】第8号",
+            "signer": None,
+            "grade": "B",
+            "body": "cppcc",
+            "region": "某县",
+            "term": 11,
+            "meeting": 3,
+            "proposal_number": 52,
+            "proposal_title": "发展“特色种植”产业的建议",
+            "proposers": ["王**"],
+            "co_handlers": ["城关镇人民政府"],
+            "reply_date": date(2022, 6, 30),
+            "contacts": [("", "马某", "0394-8123456")],
+        },
+    ),
+    (
+        "province_npc_with_metadata",
+        PROVINCE_NPC_WITH_METADATA,
+        {
+            "issuer": "河南省教育厅",
+            "doc_number": "豫教建议〔2022〕77号",
+            "body": "npc",
+            "region": "河南省",
+            "term": 13,
+            "meeting": 5,
+            "proposal_number": 1234,
+            "proposal_title": "关于加强乡村教师队伍建设的建议",
+            "proposers": ["陈某"],
+            "proposers_more": True,
+            "co_handlers": ["省财政厅", "省人力资源社会保障厅"],
+            "reply_date": date(2022, 6, 28),
+            "contacts": [("河南省教育厅教师工作处", "", "0371-69691234")],
+        },
+    ),
+    (
+        "autonomous_region_letter",
+        AUTONOMOUS_REGION_LETTER,
+        {
+            "issuer": "广西壮族自治区工业和信息化厅",
+            "doc_number": "桂工信提复字(2023)第03号",
+            "body": "cppcc",
+            "region": "广西壮族自治区",
+            "term": 12,
+            "meeting": 1,
+            "proposal_number": 20210388,
+            "proposal_title": "关于支持糖业高质量发展的提案",
+            "proposers": ["韦某"],
+            "co_handlers": ["自治区农业农村厅"],
+            "reply_date": date(2023, 7, 20),
+            "contacts": [("", "黄某", "0771-5812345")],
+            "cc": [("自治区政协提案委员会", None), ("自治区人民政府办公厅", None)],
+        },
+    ),
+    (
+        "national_npc_traditional",
+        NATIONAL_NPC_TRADITIONAL_NUMBERS,
+        {
+            "issuer": "國家發展和改革委員會",
+            "doc_number": "發改建議〔2022〕123號",
+            "body": "npc",
+            "region": "全国",
+            "term": 13,
+            "meeting": 5,
+            "proposal_number": 8888,
+            "proposers": ["劉某"],
+            "reply_date": date(2022, 7, 1),
+        },
+    ),
+    (
+        "spelled_out_congress",
+        SPELLED_OUT_CONGRESS,
+        {
+            "issuer": "焦作市人民政府国有资产监督管理委员会",
+            "body": "npc",
+            "region": "焦作市",
+            "term": 15,
+            "meeting": 3,
+            "proposal_number": 12,
+            "proposal_title": "关于“国企改革（第二阶段）”推进情况",
+            "proposers": ["何某"],
+            "reply_date": date(2023, 8, 8),
+            "contacts": [("市国资委", "冯某", "3890000")],
+            "cc": [("市人大常委会选工委", 1), ("市政府督查室", 1), ("市国资委办公室", 1)],
+        },
+    ),
+    (
+        "unbalanced_quote_no_salutation",
+        UNBALANCED_QUOTE_NO_SALUTATION,
+        {
+            "issuer": "焦作市水利局",
+            "grade": "A",
+            "region": "焦作市",
+            "proposal_number": 77,
+            "proposal_title": "关于加强南水北调配套工程管理",
+            "proposers": [],
+            "reply_date": date(2022, 7, 15),
+        },
+    ),
+]

@@ -40,7 +40,7 @@ def parse_text(text: str) -> ParsedReply | Rejection:
         return Rejection("空文件：没有文字内容（empty file）")
     title = header.find_title(lines, _TITLE_SEARCH_LINES)
     after_title = title.last + 1 if title else 0
-    found = opening.find_opening(lines, after_title, after_title + (6 if title else 40))
+    found = opening.find_opening(lines, after_title, after_title + (12 if title else 40))
     rejection = _rejection(lines, title, found)
     if rejection:
         return rejection

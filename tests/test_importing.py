@@ -1,0 +1,221 @@
+"""The importer: rows from letters, idempotency, updates, atomicity, defaults."""
+
+from pathlib import Path
+
+import pytest
+from django.db import DatabaseError, connection
+from django.test.utils import CaptureQueriesContext
+
+from proposals import importing
+from proposals.importing import ImportStatus, LetterDefaults, import_letter
+from proposals.models import (
+    Assignment,
+    Bureau,
+    CarbonCopy,
+    Contact,
+    Member,
+    Proposal,
+    Reply,
+    ReplyChange,
+    Session,
+)
+from tests.letters import ISSUER_ONLY_OUR_BUREAU
+
+SEEDS = Path(__file__).resolve().parent.parent / "fixtures/replies"
+SEED_120 = (SEEDS / "002_b90c929a2134fc54.txt").read_bytes()
+SEED_123 = (SEEDS / "003_8e3784263eeb7afc.txt").read_bytes()
+NO_DEFAULTS = LetterDefaults()
+ALL_MODELS = [
+    Session,
+    Member,
+    Bureau,
+    Proposal,
+    Assignment,
+    Reply,
+    Contact,
+    CarbonCopy,
+    ReplyChange,
+]
+
+
+def load(data: bytes, name: str = "letter.txt", defaults: LetterDefaults = NO_DEFAULTS):
+    return import_letter(name=name, data=data, defaults=defaults)
+
+
+def row_counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in ALL_MODELS}
+
+
+def writes_during(action) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        action()
+    return [
+        q["sql"] for q in captured if q["sql"].split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}
+    ]
+
+
+@pytest.mark.django_db
+def test_importing_a_letter_creates_every_row_it_implies():
+    outcome = load(SEED_120)
+    assert outcome.status == ImportStatus.IMPORTED
+    proposal = Proposal.objects.get(number=120)
+    assert str(proposal.session) == "焦作市政协十四届五次会议"
+    assert proposal.title == "关于支持在中心城区设立高端制造业开发园区的提案"
+    assert [m.name for m in proposal.proposers.all()] == ["李秀萍"]
+    roles = {a.bureau.name: a.role for a in proposal.assignments.select_related("bureau")}
+    assert roles == {
+        "焦作市工业和信息化局": "lead",
+        "市商务局": "co",
+        "市发展改革委": "co",
+        "市自然资源规划局": "co",
+    }
+    reply = proposal.replies.get()
+    assert reply.bureau.name == "焦作市工业和信息化局"
+    assert (reply.doc_number, reply.signer, reply.grade_id) == ("焦工信〔2022〕64号", "付希强", "A")
+    assert [(c.unit, c.name, c.phone) for c in reply.contacts.all()] == [
+        ("焦作市工业和信息化局", "李志翔", "3569411")
+    ]
+    assert [(c.recipient, c.copies) for c in reply.carbon_copies.all()] == [
+        ("市政协提案委", 1),
+        ("市政府督查室", 1),
+    ]
+    assert len(reply.source_sha256) == 64
+    assert not reply.needs_review
+
+
+@pytest.mark.django_db
+def test_reimporting_the_same_file_writes_nothing():
+    load(SEED_120)
+    before = row_counts()
+    writes = writes_during(lambda: load(SEED_120))
+    assert writes == []
+    assert load(SEED_120).status == ImportStatus.UNCHANGED
+    assert row_counts() == before
+
+
+@pytest.mark.django_db
+def test_the_same_bytes_under_another_name_are_unchanged():
+    load(SEED_120, "a/first.txt")
+    outcome = load(SEED_120, "b/renamed.txt")
+    assert outcome.status == ImportStatus.UNCHANGED
+    assert Reply.objects.get().source_name == "a/first.txt"
+
+
+@pytest.mark.django_db
+def test_the_same_letter_in_another_encoding_is_unchanged_and_writes_nothing():
+    load(SEED_123)
+    gbk = SEED_123.decode("utf-8").encode("gb18030")
+    assert writes_during(lambda: load(gbk)) == []
+    assert load(gbk).status == ImportStatus.UNCHANGED
+
+
+@pytest.mark.django_db
+def test_a_changed_letter_updates_its_reply_and_records_the_change():
+    load(SEED_120)
+    changed = SEED_120.decode().replace("3569411", "3569999").replace("64号", "65号").encode()
+    outcome = load(changed, "corrected.txt")
+    assert outcome.status == ImportStatus.UPDATED
+    reply = Reply.objects.get()
+    assert reply.doc_number == "焦工信〔2022〕65号"
+    assert reply.contacts.get().phone == "3569999"
+    change = ReplyChange.objects.get()
+    assert change.changes["doc_number"] == ["焦工信〔2022〕64号", "焦工信〔2022〕65号"]
+    assert change.changes["contacts"][1] == [["焦作市工业和信息化局", "李志翔", "3569999"]]
+    assert change.source_name == "corrected.txt"
+    assert set(outcome.changes) == {"doc_number", "text", "contacts"}
+
+
+@pytest.mark.django_db
+def test_a_failure_midway_leaves_the_database_as_it_was(monkeypatch):
+    load(SEED_123)
+    before = row_counts()
+
+    def fail(*args, **kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(importing, "_children_replace", fail)
+    outcome = load(SEED_120)
+    assert outcome.status == ImportStatus.REJECTED
+    assert "disk full" in outcome.error
+    assert row_counts() == before
+    assert not Proposal.objects.filter(number=120).exists()
+    assert not Bureau.objects.filter(name="市商务局").exists()
+
+
+@pytest.mark.django_db
+def test_a_short_bureau_name_resolves_to_the_issuer_it_abbreviates():
+    load(SEED_123)  # issued by 三门峡市工业和信息化局
+    letter = SEED_123.decode().replace("三门峡市工业和信息化局", "三门峡市科学技术局")
+    letter = letter.replace("经与市科技局、市财政局", "经与市工信局、市财政局").replace(
+        "第123号", "第124号"
+    )
+    load(letter.encode())
+    proposal = Proposal.objects.get(number=124)
+    bureaus = {a.bureau.name for a in proposal.assignments.select_related("bureau")}
+    assert bureaus == {"三门峡市科学技术局", "三门峡市工业和信息化局", "市财政局"}
+    # The 市科技局 created as a co-handler of no. 123 became 三门峡市科学技术局, with its alias.
+    science = Bureau.objects.get(name="三门峡市科学技术局")
+    assert "市科技局" in {a.name for a in science.aliases.all()}
+    assert not Bureau.objects.filter(region="三门峡市", name="市科技局").exists()
+
+
+@pytest.mark.django_db
+def test_a_letter_signed_only_by_our_bureau_is_imported_and_flagged():
+    outcome = load(ISSUER_ONLY_OUR_BUREAU.encode())
+    assert outcome.status == ImportStatus.IMPORTED
+    reply = Reply.objects.get()
+    assert reply.bureau is None
+    assert reply.proposal.session.region == ""
+    assert reply.needs_review
+    assert "答复单位" in reply.review_note and "地区" in reply.review_note
+
+
+@pytest.mark.django_db
+def test_the_caller_supplies_what_the_letter_leaves_implicit():
+    defaults = LetterDefaults(issuer="焦作市工业和信息化局")
+    outcome = load(ISSUER_ONLY_OUR_BUREAU.encode(), defaults=defaults)
+    assert outcome.reply.issuer == "焦作市工业和信息化局"
+    assert outcome.reply.region == "焦作市"
+    reply = Reply.objects.select_related("bureau", "proposal__session").get()
+    assert reply.bureau.name == "焦作市工业和信息化局"
+    assert str(reply.proposal.session) == "焦作市政协十四届五次会议"
+
+
+@pytest.mark.django_db
+def test_what_a_letter_says_never_overrides_the_caller_defaults_it_does_not_need():
+    outcome = load(SEED_123, defaults=LetterDefaults(issuer="别的局", region="别处", body="npc"))
+    assert (outcome.reply.issuer, outcome.reply.region, outcome.reply.body) == (
+        "三门峡市工业和信息化局",
+        "三门峡市",
+        "cppcc",
+    )
+
+
+@pytest.mark.django_db
+def test_a_clerks_registered_title_and_proposers_are_kept(make_proposal, session, member):
+    proposal = make_proposal(number=252, title="登记的案由")
+    proposal.proposer_links.create(member=member, position=1)
+    load((SEEDS / "000_ee2ad97ee7362e9f.txt").read_bytes())
+    proposal.refresh_from_db()
+    assert proposal.title == "登记的案由"
+    assert [m.name for m in proposal.proposers.all()] == ["张素平"]
+
+
+@pytest.mark.django_db
+def test_a_reply_from_a_bureau_other_than_the_lead_is_flagged(make_proposal, make_assignment):
+    other = Bureau.objects.create(region="焦作市", name="焦作市科学技术局")
+    make_assignment(make_proposal(number=252), due_on=None, bureau=other)
+    load((SEEDS / "000_ee2ad97ee7362e9f.txt").read_bytes())
+    reply = Reply.objects.get()
+    assert reply.needs_review
+    assert "主办单位" in reply.review_note
+    assert Assignment.objects.filter(role="lead").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_letter_without_a_number_is_rejected_and_writes_nothing():
+    text = ISSUER_ONLY_OUR_BUREAU.replace("第301号", "")
+    outcome = load(text.encode())
+    assert outcome.status == ImportStatus.REJECTED
+    assert "编号" in outcome.error
+    assert row_counts() == {model.__name__: 0 for model in ALL_MODELS}
