@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from proposals.bureaus import bureau_resolve
+from proposals.bureaus import BureauDirectory
 from proposals.models import (
     Assignment,
     Bureau,
@@ -77,26 +77,82 @@ _COMPARED_FIELDS = [
 ]
 
 
-def import_letter(*, name: str, data: bytes, defaults: LetterDefaults) -> ImportOutcome:
-    """Import one file's bytes. Never raises for bad input: the outcome says what happened."""
-    parsed = parse_reply(data, name)
-    if isinstance(parsed, Rejection):
-        return ImportOutcome(name, ImportStatus.REJECTED, parsed.reason)
-    parsed = with_defaults(parsed, defaults)
-    missing = missing_key_parts(parsed)
-    if missing:
-        return ImportOutcome(name, ImportStatus.REJECTED, missing, parsed)
-    sha256 = hashlib.sha256(data).hexdigest()
-    if Reply.objects.filter(source_sha256=sha256).exists():
-        return ImportOutcome(name, ImportStatus.UNCHANGED, None, parsed)
-    try:
-        with transaction.atomic():
-            status, changes = save_reply(parsed, source_name=name, sha256=sha256)
-    except (DatabaseError, ValidationError) as error:
-        return ImportOutcome(
-            name, ImportStatus.REJECTED, f"数据库拒绝写入（database error）：{error}", parsed
-        )
-    return ImportOutcome(name, status, None, parsed, changes)
+class LetterImporter:
+    """Imports letters one transaction each, remembering sessions and bureaus across a batch."""
+
+    def __init__(self, defaults: LetterDefaults | None = None) -> None:
+        self.defaults = defaults or LetterDefaults()
+        self._forget()
+
+    def _forget(self) -> None:
+        # After a rollback, remembered rows may no longer exist.
+        self._sessions: dict[tuple, Session] = {}
+        self._members: dict[tuple, dict[str, Member]] = {}
+        self._numbers: dict[int, set[int]] = {}
+        self._bureaus = BureauDirectory()
+        self._grades = set(Grade.objects.values_list("code", flat=True))
+
+    def import_letter(self, *, name: str, data: bytes) -> ImportOutcome:
+        """Import one file's bytes. Never raises for bad input: the outcome says what happened."""
+        parsed = parse_reply(data, name)
+        if isinstance(parsed, Rejection):
+            return ImportOutcome(name, ImportStatus.REJECTED, parsed.reason)
+        parsed = with_defaults(parsed, self.defaults)
+        missing = missing_key_parts(parsed)
+        if missing:
+            return ImportOutcome(name, ImportStatus.REJECTED, missing, parsed)
+        sha256 = hashlib.sha256(data).hexdigest()
+        if Reply.objects.filter(source_sha256=sha256).exists():
+            return ImportOutcome(name, ImportStatus.UNCHANGED, None, parsed)
+        try:
+            with transaction.atomic():
+                status, changes = self._save(parsed, source_name=name, sha256=sha256)
+        except (DatabaseError, ValidationError) as error:
+            self._forget()
+            return ImportOutcome(
+                name, ImportStatus.REJECTED, f"数据库拒绝写入（database error）：{error}", parsed
+            )
+        return ImportOutcome(name, status, None, parsed, changes)
+
+    def _session(self, parsed: ParsedReply) -> Session:
+        key = (parsed.body, parsed.region or "", parsed.term, parsed.meeting)
+        if key not in self._sessions:
+            fields = dict(zip(("body", "region", "term", "meeting"), key, strict=True))
+            self._sessions[key] = Session.objects.filter(
+                **fields
+            ).order_by().first() or Session.objects.create(**fields)
+        return self._sessions[key]
+
+    def _numbers_of(self, session: Session) -> set[int]:
+        """Numbers of the session's proposals, read once, so a new letter needs no lookup."""
+        if session.pk not in self._numbers:
+            found = Proposal.objects.filter(session=session).values_list("number", flat=True)
+            self._numbers[session.pk] = set(found.order_by())
+        return self._numbers[session.pk]
+
+    def _members_of(self, session: Session) -> dict[str, Member]:
+        """Members of the session's body and region by name, read once and kept up to date."""
+        scope = (session.body, session.region)
+        if scope not in self._members:
+            found = Member.objects.filter(body=session.body, region=session.region).order_by()
+            self._members[scope] = {member.name: member for member in found}
+        return self._members[scope]
+
+    def _save(
+        self, parsed: ParsedReply, *, source_name: str, sha256: str
+    ) -> tuple[ImportStatus, dict]:
+        """Upsert every row the letter implies; return the reply's status and its changes."""
+        region = parsed.region or ""
+        session = self._session(parsed)
+        bureau = self._bureaus.resolve(region=region, name=parsed.issuer) if parsed.issuer else None
+        numbers = self._numbers_of(session)
+        exists = parsed.proposal_number in numbers
+        proposal, created = _proposal_upsert(session, parsed, self._members_of(session), exists)
+        numbers.add(proposal.number)
+        co_handlers = [self._bureaus.resolve(region=region, name=n) for n in parsed.co_handlers]
+        notes = _assignments_ensure(proposal, created, bureau, co_handlers)
+        values = _reply_values(parsed, bureau, notes, self._grades)
+        return _reply_upsert(proposal, created, bureau, values, parsed, source_name, sha256)
 
 
 def with_defaults(parsed: ParsedReply, defaults: LetterDefaults) -> ParsedReply:
@@ -121,16 +177,15 @@ def missing_key_parts(parsed: ParsedReply) -> str | None:
     return None
 
 
-def save_reply(parsed: ParsedReply, *, source_name: str, sha256: str) -> tuple[ImportStatus, dict]:
-    """Upsert every row the letter implies; return the reply's status and its changes."""
-    region = parsed.region or ""
-    session, _ = Session.objects.get_or_create(
-        body=parsed.body, region=region, term=parsed.term, meeting=parsed.meeting
-    )
-    bureau = bureau_resolve(region=region, name=parsed.issuer) if parsed.issuer else None
-    proposal = _proposal_upsert(session, parsed)
-    notes = _assignments_ensure(proposal, bureau, parsed.co_handlers, region)
-    values = _reply_values(parsed, bureau, notes)
+def _reply_upsert(
+    proposal: Proposal,
+    proposal_created: bool,
+    bureau: Bureau | None,
+    values: dict,
+    parsed: ParsedReply,
+    source_name: str,
+    sha256: str,
+) -> tuple[ImportStatus, dict]:
     contacts = [(c.unit or "", c.name or "", c.phone or "") for c in parsed.contacts]
     copies = [(cc.recipient, cc.copies) for cc in parsed.cc]
     provenance = {
@@ -138,11 +193,12 @@ def save_reply(parsed: ParsedReply, *, source_name: str, sha256: str) -> tuple[I
         "source_sha256": sha256,
         "imported_at": timezone.now(),
     }
-
-    reply = Reply.objects.filter(proposal=proposal, bureau=bureau, round=1).first()
+    reply = None
+    if not proposal_created:
+        reply = Reply.objects.filter(proposal=proposal, bureau=bureau, round=1).order_by().first()
     if reply is None:
         reply = Reply.objects.create(proposal=proposal, bureau=bureau, **values, **provenance)
-        _children_replace(reply, contacts, copies)
+        _children_create(reply, contacts, copies)
         return ImportStatus.IMPORTED, {}
 
     changes = {
@@ -161,58 +217,85 @@ def save_reply(parsed: ParsedReply, *, source_name: str, sha256: str) -> tuple[I
     for name, value in (values | provenance).items():
         setattr(reply, name, value)
     reply.save()
-    _children_replace(reply, contacts, copies)
+    reply.contacts.all().delete()
+    reply.carbon_copies.all().delete()
+    _children_create(reply, contacts, copies)
     ReplyChange.objects.create(
         reply=reply, source_name=source_name, source_sha256=sha256, changes=changes
     )
     return ImportStatus.UPDATED, changes
 
 
-def _proposal_upsert(session: Session, parsed: ParsedReply) -> Proposal:
-    proposal, created = Proposal.objects.get_or_create(
-        session=session,
-        number=parsed.proposal_number,
-        defaults={"title": parsed.proposal_title or "", "proposers_more": parsed.proposers_more},
-    )
+def _proposal_upsert(
+    session: Session, parsed: ParsedReply, members: dict[str, Member], exists: bool
+) -> tuple[Proposal, bool]:
+    """The proposal the letter answers and whether it was created just now."""
+    proposal = None
+    if exists:
+        proposal = Proposal.objects.get(session=session, number=parsed.proposal_number)
+    created = proposal is None
+    if created:
+        proposal = Proposal.objects.create(
+            session=session,
+            number=parsed.proposal_number,
+            title=parsed.proposal_title or "",
+            proposers_more=parsed.proposers_more,
+        )
     # What a clerk registered wins over what a letter says; a letter only fills gaps.
-    if not created and not proposal.title and parsed.proposal_title:
+    elif not proposal.title and parsed.proposal_title:
         proposal.title = parsed.proposal_title
         proposal.save(update_fields=["title"])
-    if parsed.proposers and not proposal.proposer_links.exists():
-        for position, name in enumerate(parsed.proposers, start=1):
-            member, _ = Member.objects.get_or_create(
-                body=session.body, region=session.region, name=name
-            )
-            ProposalProposer.objects.create(proposal=proposal, member=member, position=position)
+    if parsed.proposers and (created or not proposal.proposer_links.exists()):
+        _members_ensure(session, parsed.proposers, members)
+        ProposalProposer.objects.bulk_create(
+            ProposalProposer(proposal=proposal, member=members[name], position=position)
+            for position, name in enumerate(dict.fromkeys(parsed.proposers), start=1)
+        )
         if parsed.proposers_more and not proposal.proposers_more:
             proposal.proposers_more = True
             proposal.save(update_fields=["proposers_more"])
-    return proposal
+    return proposal, created
+
+
+def _members_ensure(session: Session, names: list[str], members: dict[str, Member]) -> None:
+    """Add the members named to `members`, creating those the database lacks."""
+    missing = [
+        Member(body=session.body, region=session.region, name=name)
+        for name in dict.fromkeys(names)
+        if name not in members
+    ]
+    for member in Member.objects.bulk_create(missing):
+        members[member.name] = member
 
 
 def _assignments_ensure(
-    proposal: Proposal, bureau: Bureau | None, co_handlers: list[str], region: str
+    proposal: Proposal, created: bool, bureau: Bureau | None, co_handlers: list[Bureau]
 ) -> list[str]:
     """Create the lead and co-handler assignments the letter shows; return notes for a clerk."""
     notes = []
-    existing = {a.bureau_id: a for a in proposal.assignments.all()}
-    has_lead = any(a.role == Assignment.Role.LEAD for a in existing.values())
+    existing = (
+        {} if created else dict(proposal.assignments.order_by().values_list("bureau_id", "role"))
+    )
+    new = []
     if bureau and bureau.pk not in existing:
-        if has_lead:
+        if Assignment.Role.LEAD in existing.values():
             notes.append("答复单位不是该件的主办单位")
         else:
-            Assignment.objects.create(proposal=proposal, bureau=bureau, role=Assignment.Role.LEAD)
-    for name in co_handlers:
-        co_handler = bureau_resolve(region=region, name=name)
-        if co_handler.pk not in existing and co_handler != bureau:
-            Assignment.objects.create(
-                proposal=proposal, bureau=co_handler, role=Assignment.Role.CO_HANDLER
+            new.append(Assignment(proposal=proposal, bureau=bureau, role=Assignment.Role.LEAD))
+            existing[bureau.pk] = Assignment.Role.LEAD
+    for co_handler in co_handlers:
+        if co_handler.pk not in existing:
+            new.append(
+                Assignment(proposal=proposal, bureau=co_handler, role=Assignment.Role.CO_HANDLER)
             )
-            existing[co_handler.pk] = co_handler
+            existing[co_handler.pk] = Assignment.Role.CO_HANDLER
+    Assignment.objects.bulk_create(new)
     return notes
 
 
-def _reply_values(parsed: ParsedReply, bureau: Bureau | None, notes: list[str]) -> dict:
+def _reply_values(
+    parsed: ParsedReply, bureau: Bureau | None, notes: list[str], grades: set[str]
+) -> dict:
     missing = [
         label
         for label, known in [
@@ -225,11 +308,10 @@ def _reply_values(parsed: ParsedReply, bureau: Bureau | None, notes: list[str]) 
     ]
     if missing:
         notes = [f"{'、'.join(missing)}不详", *notes]
-    grade = Grade.objects.filter(code=parsed.grade).first() if parsed.grade else None
     return {
         "doc_number": parsed.doc_number or "",
         "signer": parsed.signer or "",
-        "grade_id": grade.code if grade else None,
+        "grade_id": parsed.grade if parsed.grade in grades else None,
         "grade_raw": parsed.grade_raw or "",
         "reply_date": parsed.reply_date,
         "text": parsed.text,
@@ -240,9 +322,7 @@ def _reply_values(parsed: ParsedReply, bureau: Bureau | None, notes: list[str]) 
     }
 
 
-def _children_replace(reply: Reply, contacts: list[tuple], copies: list[tuple]) -> None:
-    reply.contacts.all().delete()
-    reply.carbon_copies.all().delete()
+def _children_create(reply: Reply, contacts: list[tuple], copies: list[tuple]) -> None:
     Contact.objects.bulk_create(
         Contact(reply=reply, position=i, unit=unit, name=name, phone=phone)
         for i, (unit, name, phone) in enumerate(contacts, start=1)

@@ -7,7 +7,7 @@ from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
 from proposals import importing
-from proposals.importing import ImportStatus, LetterDefaults, import_letter
+from proposals.importing import ImportStatus, LetterDefaults, LetterImporter
 from proposals.models import (
     Assignment,
     Bureau,
@@ -39,7 +39,7 @@ ALL_MODELS = [
 
 
 def load(data: bytes, name: str = "letter.txt", defaults: LetterDefaults = NO_DEFAULTS):
-    return import_letter(name=name, data=data, defaults=defaults)
+    return LetterImporter(defaults).import_letter(name=name, data=data)
 
 
 def row_counts() -> dict[str, int]:
@@ -133,7 +133,7 @@ def test_a_failure_midway_leaves_the_database_as_it_was(monkeypatch):
     def fail(*args, **kwargs):
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr(importing, "_children_replace", fail)
+    monkeypatch.setattr(importing, "_children_create", fail)
     outcome = load(SEED_120)
     assert outcome.status == ImportStatus.REJECTED
     assert "disk full" in outcome.error

@@ -71,6 +71,15 @@ WSGI_APPLICATION = "tracker.wsgi.application"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets pages read while an import writes; IMMEDIATE takes the write lock up front
+    # instead of failing with "database is locked" halfway through a transaction.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
 # CI and developers share one PostgreSQL server: TEST_DATABASE_NAME keeps test runs apart.
 if test_database_name := env("TEST_DATABASE_NAME", default=None):
     DATABASES["default"]["TEST"] = {"NAME": test_database_name}

@@ -60,6 +60,8 @@ _MARKUP = [
     re.compile(r"~~|`"),
     re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!|])"),  # markdown escapes
 ]
+# Most lines of a letter carry no markup at all; this finds the ones that may.
+_MARKUP_HINT = re.compile(r"[\[<*_~`\\|]|^\s*[#>+-]")
 # Bold around words; not the stars of masked names and numbers (王**, 139******1234).
 _BOLD = re.compile(r"(?:\*\*|__)(?![*_,，、:：;；\s])([^*_\n]+?)(?:\*\*|__)")
 _MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
@@ -90,6 +92,8 @@ _MIN_BROKEN_LINE = 25
 
 
 def _strip_markup(line: str) -> str:
+    if not _MARKUP_HINT.search(line):
+        return line.strip()
     line = _MARKDOWN_LINK.sub(r"\1", line)
     line = _BOLD.sub(r"\1", line)
     for pattern in _MARKUP:
@@ -125,6 +129,8 @@ def clean_lines(text: str) -> list[Line]:
     """The letter's non-empty lines with conversion noise removed and cut paragraphs rejoined."""
     lines: list[Line] = []
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if not raw.strip():
+            continue
         line = Line.of(_strip_markup(raw))
         if not line.key.strip() or _is_noise(line):
             continue

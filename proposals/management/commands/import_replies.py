@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
-from proposals.importing import ImportOutcome, ImportStatus, LetterDefaults, import_letter
+from proposals.importing import ImportOutcome, ImportStatus, LetterDefaults, LetterImporter
 from proposals.models import Body
 
 LETTER_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".docx", ".doc", ".pdf", ".htm", ".html"}
@@ -46,7 +46,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, paths, dry_run, as_json, issuer, region, body, no_progress, **options):
         files = collect_files(paths)
-        defaults = LetterDefaults(issuer=issuer, region=region, body=body)
+        importer = LetterImporter(LetterDefaults(issuer=issuer, region=region, body=body))
         report = self.stderr if as_json else self.stdout
         progress = tqdm(
             files,
@@ -62,7 +62,7 @@ class Command(BaseCommand):
         try:
             with batch:
                 for path in progress:
-                    outcome = import_path(path, defaults)
+                    outcome = import_path(path, importer)
                     outcomes.append(outcome)
                     if as_json:
                         self.stdout.write(dumps(outcome.to_json()))
@@ -114,12 +114,12 @@ def collect_files(paths: list[str]) -> list[Path]:
     return files
 
 
-def import_path(path: Path, defaults: LetterDefaults) -> ImportOutcome:
+def import_path(path: Path, importer: LetterImporter) -> ImportOutcome:
     try:
         data = path.read_bytes()
     except OSError as error:
         return ImportOutcome(str(path), ImportStatus.REJECTED, f"无法读取文件：{error.strerror}")
-    return import_letter(name=str(path), data=data, defaults=defaults)
+    return importer.import_letter(name=str(path), data=data)
 
 
 def dumps(data: dict) -> str:
