@@ -6,7 +6,8 @@ For each size it generates that many letters (bench/generate.py, seed 0), then i
 process each: parses them all (no database); imports them with `import_replies` into an empty
 database; dumps the resulting rows with `dumpdata` and loads them with `loaddata` into another
 empty database, Django's own loader being the baseline. Each process reports wall time and its
-peak resident memory (ru_maxrss). Prints one table; figures go in bench/README.md.
+peak resident memory (ru_maxrss), and for the import also its largest parser process
+(import_replies parses in worker processes for large batches). Figures go in bench/README.md.
 """
 
 import argparse
@@ -38,10 +39,8 @@ def worker(kind: str, target: str) -> dict:
         from proposals.parsing import ParsedReply, parse_reply
 
         files = sorted(Path(target).iterdir())
-        blobs = [(p.name, p.read_bytes()) for p in files]
-        started = time.perf_counter()
-        parsed = sum(isinstance(parse_reply(data, name), ParsedReply) for name, data in blobs)
-        count = len(blobs)
+        parsed = sum(isinstance(parse_reply(p.read_bytes(), p.name), ParsedReply) for p in files)
+        count = len(files)
         assert parsed == count, f"only {parsed} of {count} parsed"
     elif kind == "import":
         count = len(list(Path(target).iterdir()))
@@ -58,6 +57,7 @@ def worker(kind: str, target: str) -> dict:
         "seconds": seconds,
         "count": count,
         "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "worker_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
 
 
@@ -130,7 +130,10 @@ def main() -> None:
 
     OUT.mkdir(parents=True, exist_ok=True)
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
-    print(f"{'step':<28}{'files':>7}{'rows':>9}{'seconds':>9}{'files/s':>9}{'peak MiB':>10}")
+    print(
+        f"{'step':<28}{'files':>7}{'rows':>9}{'seconds':>9}{'files/s':>9}{'peak MiB':>10}"
+        f"{'parser MiB':>11}"
+    )
     for size in args.sizes:
         letters = OUT / f"letters-{size}"
         if not letters.exists() or len(list(letters.iterdir())) != size:
@@ -152,6 +155,7 @@ def main() -> None:
                 print(
                     f"{label + ' → ' + database:<28}{size:>7}{rows:>9}{figures['seconds']:>9.2f}"
                     f"{size / figures['seconds']:>9.0f}{figures['peak_mib']:>10.0f}"
+                    f"{figures['worker_mib'] if label == 'import_replies' else 0:>11.0f}"
                 )
             print(
                 f"{'  import / loaddata time':<28}{imported['seconds'] / loaded['seconds']:>34.2f}"

@@ -5,7 +5,6 @@ written; the same letter with other content updates its reply (found by the natu
 proposal + bureau + round) and records what changed in a ReplyChange.
 """
 
-import hashlib
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -27,7 +26,8 @@ from proposals.models import (
     ReplyChange,
     Session,
 )
-from proposals.parsing import ParsedReply, Rejection, parse_reply
+from proposals.parsing import ParsedReply, Rejection
+from proposals.parsing.files import LetterFile, letter_from_bytes
 from proposals.parsing.header import region_of
 
 
@@ -94,19 +94,22 @@ class LetterImporter:
 
     def import_letter(self, *, name: str, data: bytes) -> ImportOutcome:
         """Import one file's bytes. Never raises for bad input: the outcome says what happened."""
-        parsed = parse_reply(data, name)
+        return self.import_file(letter_from_bytes(name, data))
+
+    def import_file(self, letter: LetterFile) -> ImportOutcome:
+        """Import a letter read and parsed by `read_letter(s)`."""
+        name, parsed = letter.name, letter.result
         if isinstance(parsed, Rejection):
             return ImportOutcome(name, ImportStatus.REJECTED, parsed.reason)
         parsed = with_defaults(parsed, self.defaults)
         missing = missing_key_parts(parsed)
         if missing:
             return ImportOutcome(name, ImportStatus.REJECTED, missing, parsed)
-        sha256 = hashlib.sha256(data).hexdigest()
-        if Reply.objects.filter(source_sha256=sha256).exists():
+        if Reply.objects.filter(source_sha256=letter.sha256).exists():
             return ImportOutcome(name, ImportStatus.UNCHANGED, None, parsed)
         try:
             with transaction.atomic():
-                status, changes = self._save(parsed, source_name=name, sha256=sha256)
+                status, changes = self._save(parsed, source_name=name, sha256=letter.sha256)
         except (DatabaseError, ValidationError) as error:
             self._forget()
             return ImportOutcome(

@@ -102,3 +102,23 @@ def test_exit_codes_from_the_command_line(tmp_path):
     assert code("import_replies", "/no/such/place") == 2
     assert code("import_replies") == 2
     assert code("import_replies", "--body", "senate", str(SEEDS)) == 2
+
+
+def test_letters_parsed_in_worker_processes_come_back_in_order_and_equal():
+    from proposals.parsing.files import read_letters
+
+    paths = [str(p) for p in sorted(SEEDS.iterdir())] * 3
+    inline = list(read_letters(paths, workers=0))
+    pooled = list(read_letters(paths, workers=2))
+    assert [letter.name for letter in pooled] == paths
+    assert pooled == inline
+
+
+@pytest.mark.django_db
+def test_an_import_with_parser_processes_imports_the_same():
+    code, out, _ = run("--jobs", "2", "--json", str(SEEDS))
+    assert code == 1
+    assert [json.loads(line)["status"] for line in out.splitlines()] == ["imported"] * 4 + [
+        "rejected"
+    ]
+    assert Reply.objects.count() == 4

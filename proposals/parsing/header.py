@@ -202,7 +202,7 @@ def find_doc_number(lines: list[Line], header_end: int) -> str | None:
                 return _doc_number_text(line, match)
     for line in lines[:header_end]:
         for match in DOC_NUMBER.finditer(line.key):
-            if not _CITED.search(line.key[: match.start()]):
+            if not _CITED.search(line.key[: match.end()]):
                 return _doc_number_text(line, match)
     return None
 

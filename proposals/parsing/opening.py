@@ -8,7 +8,7 @@ from proposals.parsing.text import Line
 
 _PERSON_TITLES = r"(?:委员|代表|同志|先生|女士|老师|主席|主委)"
 SALUTATION = re.compile(
-    r"^(?:尊敬的)?(?P<names>[^:：,，。;；!！]{1,120}?)"
+    r"^(?:尊敬的)?(?P<names>[^:：。;；!！]{1,120}?)"
     r"(?P<more>等(?:\d+|[一二三四五六七八九十]+)?[位名个]?)?"
     rf"{_PERSON_TITLES}(?:们)?\s*(?:[:：]|$)"
 )

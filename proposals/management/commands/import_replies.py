@@ -1,7 +1,9 @@
 import json
+import os
 import sys
 from collections import Counter
 from contextlib import nullcontext
+from dataclasses import replace
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -10,10 +12,13 @@ from tqdm import tqdm
 
 from proposals.importing import ImportOutcome, ImportStatus, LetterDefaults, LetterImporter
 from proposals.models import Body
+from proposals.parsing.files import read_letters
 
 LETTER_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".docx", ".doc", ".pdf", ".htm", ".html"}
 # Below this many files a progress bar is more noise than help.
 PROGRESS_MIN_FILES = 20
+# Below this many files, starting parser processes costs more than it saves.
+POOL_MIN_FILES = 200
 
 
 class DryRunRollback(Exception):
@@ -43,27 +48,40 @@ class Command(BaseCommand):
             "--body", choices=Body.values, help="来函未写明时的机构：cppcc（政协）或 npc（人大）"
         )
         parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            help="解析文件的子进程数（默认：大批量时按 CPU 核数，少量文件时为 0，即不另开进程）",
+        )
 
-    def handle(self, *args, paths, dry_run, as_json, issuer, region, body, no_progress, **options):
+    def handle(
+        self, *args, paths, dry_run, as_json, issuer, region, body, no_progress, jobs, **options
+    ):
         files = collect_files(paths)
         importer = LetterImporter(LetterDefaults(issuer=issuer, region=region, body=body))
-        report = self.stderr if as_json else self.stdout
+        if jobs is None:
+            jobs = default_parse_workers(len(files))
+        letters = read_letters(map(str, files), workers=jobs)
         progress = tqdm(
-            files,
+            letters,
+            total=len(files),
             desc="导入",
             unit="件",
             file=sys.stderr,
             disable=True if no_progress or len(files) < PROGRESS_MIN_FILES else None,
         )
-        outcomes: list[ImportOutcome] = []
+        counts: Counter[ImportStatus] = Counter()
+        rejected: list[ImportOutcome] = []
         # Each file is its own transaction. A dry run wraps the batch in one more that is rolled
         # back, so a letter that appears twice is reported as an import would see it.
         batch = transaction.atomic() if dry_run else nullcontext()
         try:
             with batch:
-                for path in progress:
-                    outcome = import_path(path, importer)
-                    outcomes.append(outcome)
+                for letter in progress:
+                    outcome = importer.import_file(letter)
+                    counts[outcome.status] += 1
+                    if outcome.status == ImportStatus.REJECTED:
+                        rejected.append(replace(outcome, reply=None))
                     if as_json:
                         self.stdout.write(dumps(outcome.to_json()))
                     elif options["verbosity"] >= 2:
@@ -72,12 +90,11 @@ class Command(BaseCommand):
                     raise DryRunRollback
         except DryRunRollback:
             pass
-        self.summarise(outcomes, dry_run, report)
-        if any(o.status == ImportStatus.REJECTED for o in outcomes):
+        self.summarise(counts, rejected, dry_run, self.stderr if as_json else self.stdout)
+        if rejected:
             sys.exit(1)
 
-    def summarise(self, outcomes: list[ImportOutcome], dry_run: bool, out) -> None:
-        counts = Counter(o.status for o in outcomes)
+    def summarise(self, counts, rejected: list[ImportOutcome], dry_run: bool, out) -> None:
         labels = {
             ImportStatus.IMPORTED: "新导入",
             ImportStatus.UPDATED: "已更新",
@@ -86,10 +103,16 @@ class Command(BaseCommand):
         }
         head = "试运行（未写入）" if dry_run else "导入完成"
         figures = "，".join(f"{labels[s]} {counts[s]}" for s in ImportStatus)
-        out.write(f"{head}：共 {len(outcomes)} 个文件；{figures}")
-        for outcome in outcomes:
-            if outcome.status == ImportStatus.REJECTED:
-                out.write(f"  被拒绝 {outcome.file}：{outcome.error}")
+        out.write(f"{head}：共 {counts.total()} 个文件；{figures}")
+        for outcome in rejected:
+            out.write(f"  被拒绝 {outcome.file}：{outcome.error}")
+
+
+def default_parse_workers(file_count: int) -> int:
+    """Worker processes for parsing: none for small batches, where starting them costs more."""
+    if file_count < POOL_MIN_FILES:
+        return 0
+    return max(1, min((os.cpu_count() or 1) - 1, 4))
 
 
 def collect_files(paths: list[str]) -> list[Path]:
@@ -112,14 +135,6 @@ def collect_files(paths: list[str]) -> list[Path]:
         else:
             raise CommandError(f"找不到文件或目录：{name}", returncode=2)
     return files
-
-
-def import_path(path: Path, importer: LetterImporter) -> ImportOutcome:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        return ImportOutcome(str(path), ImportStatus.REJECTED, f"无法读取文件：{error.strerror}")
-    return importer.import_letter(name=str(path), data=data)
 
 
 def dumps(data: dict) -> str:
