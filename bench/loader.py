@@ -61,6 +61,24 @@ def worker(kind: str, target: str) -> dict:
     }
 
 
+def median_of(repeat: int, measure, *args) -> dict:
+    """The run with the median time of `repeat` runs of `measure(*args)`."""
+    runs = sorted((measure(*args) for _ in range(repeat)), key=lambda figures: figures["seconds"])
+    return runs[len(runs) // 2]
+
+
+def measure_parse(letters: Path) -> dict:
+    return spawn("parse", str(letters), None)
+
+
+def measure_import(letters: Path, database: str) -> dict:
+    return spawn("import", str(letters), fresh_database(database, f"{PG_DATABASE}_import"))
+
+
+def measure_loaddata(dump: Path, database: str) -> dict:
+    return spawn("loaddata", str(dump), fresh_database(database, f"{PG_DATABASE}_loaddata"))
+
+
 def spawn(kind: str, target: str, database_url: str | None) -> dict:
     # Production settings: DEBUG on would log every query and skew both sides.
     env = dict(os.environ, DEBUG="false", SECRET_KEY="bench-" + "x" * 40)
@@ -119,6 +137,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgres"])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per step; the median is shown")
     parser.add_argument("--worker", nargs=2, metavar=("KIND", "TARGET"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -138,19 +157,20 @@ def main() -> None:
         letters = OUT / f"letters-{size}"
         if not letters.exists() or len(list(letters.iterdir())) != size:
             write_letters(letters, size)
-        parse = spawn("parse", str(letters), None)
+        parse = median_of(args.repeat, measure_parse, letters)
         print(
             f"{'parse only':<28}{size:>7}{'':>9}{parse['seconds']:>9.2f}"
             f"{size / parse['seconds']:>9.0f}{parse['peak_mib']:>10.0f}"
         )
         for database in args.databases:
+            imported = median_of(args.repeat, measure_import, letters, database)
+            # The rows the import wrote, dumped once and loaded by Django as the baseline.
             url = fresh_database(database, f"{PG_DATABASE}_import")
-            imported = spawn("import", str(letters), url)
+            spawn("import", str(letters), url)
             rows = row_count(url)
             dump = OUT / f"dump-{database}-{size}.json"
             spawn("dumpdata", str(dump), url)
-            baseline_url = fresh_database(database, f"{PG_DATABASE}_loaddata")
-            loaded = spawn("loaddata", str(dump), baseline_url)
+            loaded = median_of(args.repeat, measure_loaddata, dump, database)
             for label, figures in (("import_replies", imported), ("loaddata (baseline)", loaded)):
                 print(
                     f"{label + ' → ' + database:<28}{size:>7}{rows:>9}{figures['seconds']:>9.2f}"

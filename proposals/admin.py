@@ -193,3 +193,33 @@ class FeedbackAdmin(admin.ModelAdmin):
     list_select_related = ["proposal__session", "member"]
     search_fields = ["proposal__title", "member__name"]
     autocomplete_fields = ["proposal", "member"]
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["name", "phone", "unit", "reply"]
+    list_select_related = ["reply__proposal__session", "reply__bureau"]
+    search_fields = ["name", "phone", "unit"]
+    autocomplete_fields = ["reply"]
+
+
+@admin.register(CarbonCopy)
+class CarbonCopyAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "copies", "reply"]
+    list_select_related = ["reply__proposal__session", "reply__bureau"]
+    search_fields = ["recipient"]
+    autocomplete_fields = ["reply"]
+
+
+@admin.register(ReplyChange)
+class ReplyChangeAdmin(admin.ModelAdmin):
+    list_display = ["reply", "recorded_at", "source_name"]
+    list_select_related = ["reply__proposal__session", "reply__bureau"]
+    search_fields = ["source_name", "reply__doc_number"]
+    date_hierarchy = "recorded_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

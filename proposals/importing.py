@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from proposals.bureaus import BureauDirectory
@@ -109,6 +109,7 @@ class LetterImporter:
             return ImportOutcome(name, ImportStatus.UNCHANGED, None, parsed)
         try:
             with transaction.atomic():
+                _commit_without_waiting_for_disk()
                 status, changes = self._save(parsed, source_name=name, sha256=letter.sha256)
         except (DatabaseError, ValidationError) as error:
             self._forget()
@@ -156,6 +157,17 @@ class LetterImporter:
         notes = _assignments_ensure(proposal, created, bureau, co_handlers)
         values = _reply_values(parsed, bureau, notes, self._grades)
         return _reply_upsert(proposal, created, bureau, values, parsed, source_name, sha256)
+
+
+def _commit_without_waiting_for_disk() -> None:
+    """Let PostgreSQL acknowledge this transaction's commit before its WAL reaches the disk.
+
+    A server crash can then lose the last few imports, never corrupt them, and importing is
+    idempotent: running the batch again restores them. It spares a disk flush per letter.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def with_defaults(parsed: ParsedReply, defaults: LetterDefaults) -> ParsedReply:

@@ -5,7 +5,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from proposals.models import Assignment, Bureau, Feedback, Member, Proposal, Reply
+from proposals.models import (
+    Assignment,
+    Bureau,
+    Contact,
+    Feedback,
+    Grade,
+    Member,
+    Proposal,
+    Reply,
+    Session,
+)
 from proposals.roles import demo_clerk_ensure
 
 
@@ -21,7 +31,11 @@ def fill(make_proposal, make_assignment, make_reply, count: int, start: int = 0)
         proposal = make_proposal(number=1000 + start + i)
         make_assignment(proposal, due_on=date.today() - timedelta(days=i % 3))
         if i % 2:
-            make_reply(proposal)
+            reply = make_reply(proposal)
+            reply.contacts.create(unit="市工信局", name="李某", phone="3569133")
+            reply.carbon_copies.create(recipient="市政协提案委", copies=1)
+            member = Member.objects.create(name=f"委员{start + i}", body="cppcc", region="焦作市")
+            Feedback.objects.create(proposal=proposal, member=member, satisfaction="satisfied")
 
 
 def changelist_queries(client, name: str) -> int:
@@ -31,7 +45,9 @@ def changelist_queries(client, name: str) -> int:
     return len(captured)
 
 
-@pytest.mark.parametrize("name", ["proposal", "assignment", "reply"])
+@pytest.mark.parametrize(
+    "name", ["proposal", "assignment", "reply", "contact", "carboncopy", "feedback"]
+)
 def test_admin_list_queries_do_not_grow_with_the_number_of_rows(
     clerk_client, make_proposal, make_assignment, make_reply, name
 ):
@@ -69,7 +85,9 @@ def test_the_proposal_page_shows_assignments_replies_and_feedback(
         assert text in page
 
 
-@pytest.mark.parametrize("model", [Proposal, Assignment, Reply, Bureau, Member, Feedback])
+@pytest.mark.parametrize(
+    "model", [Proposal, Assignment, Reply, Bureau, Member, Feedback, Session, Grade, Contact]
+)
 def test_every_admin_page_opens_for_a_clerk(clerk_client, model):
     opts = model._meta
     url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
