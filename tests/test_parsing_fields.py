@@ -299,3 +299,45 @@ def test_ascii_punctuation_from_a_web_page():
     assert reply.proposal_title == "关于改善办学条件"
     assert reply.co_handlers == ["市财政局", "市住建局"]
     assert [(c.recipient, c.copies) for c in reply.cc] == [("市政协提案委", 1), ("市政府督查室", 1)]
+
+
+def test_the_issuer_named_only_in_the_page_metadata():
+    reply = letter(
+        header="| 发布机构 | 焦作市教育局 | 成文日期 | 2022-07-01 |",
+        title="关于市政协十四届五次会议第12号提案的答复",
+        footer="2022年7月1日",
+    )
+    assert (reply.issuer, reply.region) == ("焦作市教育局", "焦作市")
+
+
+def test_the_place_named_inside_the_session():
+    reply = letter(
+        title="关于政协第十四届焦作市委员会第五次会议第12号提案的答复",
+        footer="我局\n2022年7月1日",
+    )
+    assert (reply.region, reply.term, reply.meeting) == ("焦作市", 14, 5)
+
+
+def test_a_date_followed_by_a_note_on_the_same_line():
+    assert letter(footer="焦作市教育局\n2022年7月1日（此件公开发布）").reply_date == date(
+        2022, 7, 1
+    )
+
+
+def test_a_generic_salutation_names_no_proposer():
+    assert letter(salutation="各位代表：").proposers == []
+
+
+def test_a_feedback_form_after_the_letter_is_not_read_as_its_fields():
+    form = "\n".join(
+        [
+            "附件",
+            "提案办理情况征询意见表",
+            "提案人：张三",
+            "办理结果：A □  B □  C □",
+            "联系电话：13800000000",
+        ]
+    )
+    reply = letter(footer=f"焦作市教育局\n2022年7月1日\n联系人：李某 联系电话：3569133\n{form}")
+    assert reply.grade is None
+    assert [(c.name, c.phone) for c in reply.contacts] == [("李某", "3569133")]

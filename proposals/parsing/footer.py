@@ -8,7 +8,9 @@ from proposals.parsing.numbers import DATE, find_date, numeral, standalone_date
 from proposals.parsing.result import ParsedCarbonCopy, ParsedContact
 from proposals.parsing.text import Line
 
-_NOT_REPLY_DATE = re.compile(r"印发|成文|发布|时间|日期|生成|更新|截至|截止|签收|收文")
+_NOT_REPLY_DATE = re.compile(
+    r"印\s*发|成文|发布(?:时间|日期)|(?:时间|日期)\s*[:：]|生成|更新|截[至止]|签收|收文"
+)
 _PRINTED = re.compile(r"印\s*发")
 
 # Longest first: a label is matched at the start of a line or after the previous value.

@@ -152,9 +152,15 @@ def find_session(key: str) -> SessionRef | None:
         elif re.fullmatch(rf"[\u4e00-\u9fff]{{1,12}}?{_PLACE_UNIT}", place):
             level = next(unit for unit in LEVELS if place.endswith(unit))
         else:
-            place = None
-            mid_level = re.match(rf"{_PLACE_UNIT}", _BODY_WORDS.sub("", match["mid"]))
-            level = mid_level.group(0) if mid_level else None
+            # The place may stand inside: 政协第十四届焦作市委员会第五次会议.
+            inside = re.sub(r"委员会$|代表大会$", "", _BODY_WORDS.sub("", match["mid"]))
+            if re.fullmatch(rf"[\u4e00-\u9fff]{{2,12}}?{_PLACE_UNIT}", inside):
+                place = inside
+                level = next(unit for unit in LEVELS if place.endswith(unit))
+            else:
+                place = None
+                mid_level = re.match(rf"{_PLACE_UNIT}", inside)
+                level = mid_level.group(0) if mid_level else None
         return SessionRef(body, place, level, term, meeting, match.end())
     return None
 
@@ -251,6 +257,20 @@ def find_grade(lines: list[Line], header_end: int, title: Title | None) -> tuple
     letter = match["g"].upper()
     raw = line.raw[match.start("g") : match.end()].strip(" ）)】]")
     return _GRADE_CODES.get(letter, letter), raw
+
+
+_METADATA_ISSUER = re.compile(
+    r"(?:发布机构|发文机关|发文单位|发布单位)\s*[:：]?\s*(?P<org>[^\s|:：]+)"
+)
+
+
+def find_metadata_issuer(lines: list[Line]) -> str | None:
+    """The issuer as a web page's metadata names it (发布机构 | 焦作市教育局)."""
+    for line in lines:
+        match = _METADATA_ISSUER.search(line.key)
+        if match and is_org(match["org"]):
+            return line.raw[match.start("org") : match.end("org")]
+    return None
 
 
 def find_signer(lines: list[Line]) -> str | None:

@@ -22,6 +22,9 @@ _KINDS_OF_NOT_REPLY = [
     ),
     (re.compile(r"通知|各(?:县|区|市|有关|承办)"), "通知（a notice）"),
 ]
+_APPENDED_FORM = re.compile(
+    r"(?:征询意见表|意见反馈表|反馈意见表|办理情况反馈表|满意度测评表|意见征询表|反馈表|回执)$"
+)
 _PLACEHOLDER = re.compile(r"[X×]{2,}|第[X×]+号|[X×]届|[X×]次会议|[○〇]{2,}号")
 _BODY_BY_ADDRESS = {"委员": "cppcc", "代表": "npc"}
 
@@ -47,6 +50,8 @@ def parse_text(text: str) -> ParsedReply | Rejection:
 
     header_end = found.salutation_index if found.salutation_index is not None else after_title
     reply = ParsedReply(text="\n".join(line.raw for line in lines))
+    # A feedback form or receipt may follow the letter; its blanks are not the letter's fields.
+    lines = lines[: _letter_end(lines, header_end)]
     session = _session(title, found, lines)
     _read_session(reply, lines, title, found, session)
     _read_header(reply, lines, title, header_end)
@@ -63,6 +68,13 @@ def parse_text(text: str) -> ParsedReply | Rejection:
             "答复函不完整：正文之后没有日期、落款或联系人，文件可能被截断（truncated letter）"
         )
     return reply
+
+
+def _letter_end(lines: list[Line], start: int) -> int:
+    for i in range(start + 1, len(lines)):
+        if _APPENDED_FORM.search(lines[i].key.strip()):
+            return i
+    return len(lines)
 
 
 def _rejection(lines: list[Line], title, found: opening.Opening) -> Rejection | None:
@@ -156,5 +168,7 @@ def _read_footer(reply: ParsedReply, lines: list[Line], header_end: int) -> None
     reply.printed_by, reply.printed_on = footer.find_printed(lines)
     if reply.issuer is None and reply.printed_by and reply.printed_by.endswith("办公室"):
         reply.issuer = reply.printed_by.removesuffix("办公室") or None
+    if reply.issuer is None:
+        reply.issuer = header.find_metadata_issuer(lines)
     reply.contacts = footer.find_contacts(lines)
     reply.cc = footer.find_carbon_copies(lines)

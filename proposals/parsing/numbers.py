@@ -24,6 +24,9 @@ _COMPACT_DATE = re.compile(
 _SEPARATED_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-./](\d{1,2})[-./](\d{1,2})(?!\d)")
 
 
+_TRAILING_NOTE = re.compile(r"\s*[(（][^()（）]{1,20}[)）]\s*$")
+
+
 def numeral(text: str) -> int | None:
     """The integer a numeral writes: "14", "十四", "二〇二二", "两"; None if it is not one."""
     if text.isdigit():
@@ -57,7 +60,8 @@ def find_date(key: str) -> tuple[date, re.Match] | None:
 
 def standalone_date(key: str) -> date | None:
     """The date when `key` is nothing but a date, in any common shape (20201015, 2020-10-15)."""
-    text = key.strip()
+    # A note may follow on the same line: 2022年7月1日（此件公开发布）.
+    text = _TRAILING_NOTE.sub("", key).strip()
     found = find_date(text)
     if found and found[1].group(0).strip() == text:
         return found[0]

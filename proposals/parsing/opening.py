@@ -17,6 +17,8 @@ GROUP_SALUTATION = re.compile(
     r"界别|联组|专委会|民革|民盟|民建|民进|农工党|致公党|九三学社|台盟))\s*[:：]"
 )
 _NAME_SPLIT = re.compile(r"[、,，\s]+")
+# "各位代表：" addresses people without naming them.
+_GENERIC_ADDRESS = {"各位", "诸位", "各", "您", "你们", "您们", "全体"}
 OPENING_END = re.compile(r"收悉|已悉|收到|答复如下|函复如下|回复如下|复函如下|报告如下|说明如下")
 _QUOTES = {"“": "”", "《": "》", "「": "」", "『": "』", '"': '"', "‘": "’"}
 _UNQUOTED_TITLE = re.compile(
@@ -57,6 +59,7 @@ def find_salutation(lines: list[Line], start: int, stop: int) -> tuple[int, list
         names = [n for n in _NAME_SPLIT.split(raw.strip()) if n]
         if not names or any(len(n) > 40 for n in names):
             continue
+        names = [n for n in names if n not in _GENERIC_ADDRESS]
         more = bool(match.groupdict().get("more"))
         return i, names, more
     return None
