@@ -341,3 +341,20 @@ def test_a_feedback_form_after_the_letter_is_not_read_as_its_fields():
     reply = letter(footer=f"焦作市教育局\n2022年7月1日\n联系人：李某 联系电话：3569133\n{form}")
     assert reply.grade is None
     assert [(c.name, c.phone) for c in reply.contacts] == [("李某", "3569133")]
+
+
+@pytest.mark.parametrize(
+    ("issuer", "title_level", "region"),
+    [
+        ("温县农业农村局", "县", "温县"),
+        ("焦作市温县农业农村局", "县", "温县"),
+        ("郑州市金水区城市管理局", "区", "金水区"),
+        ("郑州市城市管理局", "市", "郑州市"),
+        ("广西壮族自治区教育厅", "自治区", "广西壮族自治区"),
+    ],
+)
+def test_the_region_is_the_place_at_the_sessions_level(issuer, title_level, region):
+    reply = letter(
+        title=f"{issuer}关于{title_level}政协十届二次会议第45号提案的答复", footer="2023年7月20日"
+    )
+    assert reply.region == region

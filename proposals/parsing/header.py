@@ -175,12 +175,16 @@ def find_number(key: str, start: int = 0) -> int | None:
     return None
 
 
+# Two characters at least before most units, so that 郑州市 is not read as 郑 + 州; but a
+# county or district may have a one-character name (温县, 滑县).
+_PLACE_IN_NAME = re.compile(rf"[\u4e00-\u9fff]{{2,}}?{_PLACE_UNIT}|[\u4e00-\u9fff](?:县|区|旗)")
+
+
 def region_of(issuer: str, level: str | None) -> str | None:
     """The place in an issuer's name at the session's level (市 → 焦作市 from 焦作市工信局)."""
     key = fold(issuer)
     chain: list[tuple[int, int]] = []
-    # Two characters at least before the unit, so that 郑州市 is not read as 郑州 + 市….
-    for match in re.finditer(rf"[\u4e00-\u9fff]{{2,}}?{_PLACE_UNIT}", key[:24]):
+    for match in _PLACE_IN_NAME.finditer(key[:24]):
         if match.start() != (chain[-1][1] if chain else 0) or len(match.group(0)) > 12:
             break
         chain.append(match.span())
