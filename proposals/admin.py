@@ -1,7 +1,9 @@
 """The clerks' workbench. Reads go through the models' named querysets; no rules live here."""
 
-from django.contrib import admin
-from django.utils.html import format_html
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from proposals.models import (
     Assignment,
@@ -9,6 +11,7 @@ from proposals.models import (
     BureauAlias,
     CarbonCopy,
     Contact,
+    ExtensionRequest,
     Feedback,
     Grade,
     HandlingStatus,
@@ -17,8 +20,10 @@ from proposals.models import (
     ProposalProposer,
     Reply,
     ReplyChange,
+    ReturnRequest,
     Session,
 )
+from proposals.services import extension_decide, return_decide
 
 admin.site.site_header = "提案办理跟踪系统"
 admin.site.site_title = "提案办理跟踪"
@@ -143,14 +148,90 @@ class ProposalAdmin(admin.ModelAdmin):
         return proposal.lead_due_on
 
 
+class ExtensionRequestInline(admin.TabularInline):
+    model = ExtensionRequest
+    extra = 0
+    fields = ["requested_on", "requested_due_on", "reason", "status", "decided_on", "decision_note"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReturnRequestInline(ExtensionRequestInline):
+    model = ReturnRequest
+    fk_name = "assignment"
+    fields = ["requested_on", "reason", "status", "decided_on", "reassigned_to", "decision_note"]
+    readonly_fields = fields
+
+
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
-    list_display = ["proposal", "bureau", "role", "assigned_on", "due_on"]
-    list_filter = ["role", "bureau__region"]
+    list_display = ["proposal", "bureau", "role", "assigned_on", "due_on", "returned_on"]
+    list_filter = ["role", "bureau__region", ("returned_on", admin.EmptyFieldListFilter)]
     list_select_related = ["proposal__session", "bureau"]
     search_fields = ["proposal__title", "bureau__name"]
     autocomplete_fields = ["proposal", "bureau"]
     date_hierarchy = "due_on"
+    readonly_fields = ["due_date_explained"]
+    inlines = [ExtensionRequestInline, ReturnRequestInline]
+
+    @admin.display(description="期限如何计算")
+    def due_date_explained(self, assignment):
+        return format_html_join(
+            "", "<div>{}</div>", ((step,) for step in assignment.due_date_explanation())
+        )
+
+
+class BureauRequestAdmin(admin.ModelAdmin):
+    """The queue of what bureaus ask; clerks decide with the actions."""
+
+    list_filter = ["status", "requested_on"]
+    list_select_related = ["assignment__proposal__session", "assignment__bureau"]
+    search_fields = ["assignment__proposal__title", "assignment__bureau__name", "reason"]
+    readonly_fields = ["status", "decided_by", "decided_on"]
+    autocomplete_fields = ["assignment"]
+    actions = ["approve", "refuse"]
+    decide = None  # the service that records the decision
+
+    def decide_all(self, request, queryset, approve: bool) -> None:
+        done = 0
+        for bureau_request in queryset:
+            try:
+                type(self).decide(
+                    request=bureau_request,
+                    approve=approve,
+                    user=request.user,
+                    today=timezone.localdate(),
+                )
+                done += 1
+            except ValidationError as error:
+                self.message_user(request, f"{bureau_request}：{error.messages[0]}", messages.ERROR)
+        if done:
+            verdict = "批准" if approve else "不批准"
+            self.message_user(request, f"已{verdict} {done} 项申请。", messages.SUCCESS)
+
+    @admin.action(description="批准所选申请")
+    def approve(self, request, queryset):
+        self.decide_all(request, queryset, approve=True)
+
+    @admin.action(description="不批准所选申请")
+    def refuse(self, request, queryset):
+        self.decide_all(request, queryset, approve=False)
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(BureauRequestAdmin):
+    list_display = ["assignment", "requested_due_on", "requested_on", "status", "decided_on"]
+    decide = staticmethod(extension_decide)
+
+
+@admin.register(ReturnRequest)
+class ReturnRequestAdmin(BureauRequestAdmin):
+    list_display = ["assignment", "requested_on", "status", "decided_on", "reassigned_to"]
+    readonly_fields = [*BureauRequestAdmin.readonly_fields, "reassigned_to"]
+    decide = staticmethod(return_decide)
 
 
 class ContactInline(admin.TabularInline):

@@ -14,6 +14,9 @@ from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
+from proposals.deadlines import explain_due_date
+from proposals.rules import deadline_rules
+
 
 class Body(models.TextChoices):
     CPPCC = "cppcc", "政协"
@@ -196,9 +199,8 @@ class ProposalQuerySet(models.QuerySet):
         """
         today = today or timezone.localdate()
         replies = Reply.objects.filter(proposal=OuterRef("pk"))
-        lead_due_on = Assignment.objects.filter(
-            proposal=OuterRef("pk"), role=Assignment.Role.LEAD
-        ).values("due_on")[:1]
+        active = Assignment.objects.active().filter(proposal=OuterRef("pk"))
+        lead_due_on = active.filter(role=Assignment.Role.LEAD).values("due_on")[:1]
         return self.annotate(
             has_reply=Exists(replies),
             lead_due_on=Subquery(lead_due_on),
@@ -209,10 +211,7 @@ class ProposalQuerySet(models.QuerySet):
                     then=Value(HandlingStatus.FEEDBACK_RECEIVED),
                 ),
                 When(has_reply=True, then=Value(HandlingStatus.REPLIED)),
-                When(
-                    Exists(Assignment.objects.filter(proposal=OuterRef("pk"))),
-                    then=Value(HandlingStatus.ASSIGNED),
-                ),
+                When(Exists(active), then=Value(HandlingStatus.ASSIGNED)),
                 default=Value(HandlingStatus.UNASSIGNED),
                 output_field=models.CharField(),
             ),
@@ -311,8 +310,18 @@ class ProposalProposer(models.Model):
         return str(self.member)
 
 
+class AssignmentQuerySet(models.QuerySet):
+    def active(self) -> "AssignmentQuerySet":
+        """Assignments that still stand: not returned by their bureau."""
+        return self.filter(returned_on__isnull=True)
+
+
 class Assignment(models.Model):
-    """A proposal handed to a bureau (交办), as lead (主办) or co-handler (协办)."""
+    """A proposal handed to a bureau (交办), as lead (主办) or co-handler (协办).
+
+    A returned assignment (退回) is kept, with its return date, so the history shows who
+    held the proposal; only active ones count for status and deadlines.
+    """
 
     class Role(models.TextChoices):
         LEAD = "lead", "主办"
@@ -329,6 +338,9 @@ class Assignment(models.Model):
         "交办日期", null=True, blank=True, help_text="从答复函导入的交办没有交办日期，待人工补全。"
     )
     due_on = models.DateField("答复期限", null=True, blank=True)
+    returned_on = models.DateField("退回日期", null=True, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "交办"
@@ -337,7 +349,9 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["proposal", "bureau"], name="assignment_unique_bureau"),
             models.UniqueConstraint(
-                fields=["proposal"], condition=Q(role="lead"), name="assignment_one_lead"
+                fields=["proposal"],
+                condition=Q(role="lead", returned_on__isnull=True),
+                name="assignment_one_active_lead",
             ),
             models.CheckConstraint(
                 condition=Q(due_on__isnull=True)
@@ -354,6 +368,111 @@ class Assignment(models.Model):
     def clean(self) -> None:
         if self.assigned_on and self.due_on and self.due_on < self.assigned_on:
             raise ValidationError({"due_on": "答复期限不能早于交办日期。"})
+
+    def due_date_explanation(self) -> list[str]:
+        """How the due date was reached: start date, rule, month end, approved extension."""
+        if self.assigned_on is None or self.due_on is None:
+            return ["交办日期不详（如由答复函导入），无法计算答复期限；请补录交办日期。"]
+        extension = (
+            self.extension_requests.filter(status=RequestStatus.APPROVED)
+            .order_by("-decided_on")
+            .first()
+        )
+        return explain_due_date(
+            assigned_on=self.assigned_on,
+            role=self.role,
+            rules=deadline_rules(),
+            due_on=self.due_on,
+            extended_on=extension.decided_on if extension else None,
+        )
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准"
+    REFUSED = "refused", "未批准"
+
+
+class BureauRequest(models.Model):
+    """What a bureau asks of the clerks about one assignment, and the clerk's decision."""
+
+    reason = models.TextField("理由")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="申请人",
+    )
+    requested_on = models.DateField("申请日期")
+    status = models.CharField(
+        "状态", max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="审批人",
+    )
+    decided_on = models.DateField("审批日期", null=True, blank=True)
+    decision_note = models.TextField("审批意见", blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-requested_on"]
+
+
+class ExtensionRequest(BureauRequest):
+    """A bureau asks for a later due date (延期)."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="extension_requests", verbose_name="交办"
+    )
+    requested_due_on = models.DateField("申请延至")
+
+    class Meta(BureauRequest.Meta):
+        verbose_name = "延期申请"
+        verbose_name_plural = "延期申请"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=Q(status="pending"),
+                name="extension_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment}申请延至{self.requested_due_on:%Y-%m-%d}"
+
+
+class ReturnRequest(BureauRequest):
+    """A bureau asks to hand an assignment back (退回), e.g. it is not theirs to handle."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="return_requests", verbose_name="交办"
+    )
+    reassigned_to = models.ForeignKey(
+        Assignment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="改交",
+    )
+
+    class Meta(BureauRequest.Meta):
+        verbose_name = "退回申请"
+        verbose_name_plural = "退回申请"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment"], condition=Q(status="pending"), name="return_one_pending"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment}申请退回"
 
 
 class Reply(models.Model):

@@ -1,31 +1,187 @@
-"""Writes that clerks and bureaus make; the importer, the admin and the views call these."""
+"""Writes that clerks and bureaus make; the importer, the admin and the views call these.
 
+Each validates, raises ValidationError with a message a clerk can act on, and saves inside
+a transaction.
+"""
+
+from collections.abc import Iterable
 from datetime import date
 
-from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from proposals.deadlines import add_months
-from proposals.models import Assignment, Bureau, Proposal
+from proposals.models import (
+    Assignment,
+    Bureau,
+    ExtensionRequest,
+    Proposal,
+    RequestStatus,
+    ReturnRequest,
+)
+from proposals.rules import deadline_rules
 
 
 def reply_due_on(assigned_on: date) -> date:
-    """The reply deadline for an assignment made on `assigned_on` (REPLY_PERIOD_MONTHS later)."""
-    return add_months(assigned_on, settings.REPLY_PERIOD_MONTHS)
+    """The reply deadline of a lead assignment made on `assigned_on`."""
+    return deadline_rules().due_on(assigned_on, Assignment.Role.LEAD)
 
 
 @transaction.atomic
 def assignment_create(
     *, proposal: Proposal, bureau: Bureau, role: str, assigned_on: date
 ) -> Assignment:
-    """Assign `proposal` to `bureau` with its due date computed from the reply period."""
+    """Assign `proposal` to `bureau`, its due date computed from the rule for `role`."""
     assignment = Assignment(
         proposal=proposal,
         bureau=bureau,
         role=role,
         assigned_on=assigned_on,
-        due_on=reply_due_on(assigned_on),
+        due_on=deadline_rules().due_on(assigned_on, role),
     )
-    assignment.full_clean()
+    if role == Assignment.Role.LEAD and proposal.assignments.active().filter(role=role).exists():
+        raise ValidationError(f"{proposal}已有主办单位；如需改交，请先办理退回。")
+    if proposal.assignments.filter(bureau=bureau).exists():
+        raise ValidationError(f"{proposal}已交办给{bureau}。")
+    assignment.full_clean(validate_constraints=False)
     assignment.save()
     return assignment
+
+
+@transaction.atomic
+def proposals_assign(
+    *,
+    proposals: Iterable[Proposal],
+    lead: Bureau,
+    co_handlers: Iterable[Bureau] = (),
+    assigned_on: date,
+) -> list[Assignment]:
+    """Assign each proposal to one lead bureau and the co-handlers; all or none."""
+    co_handlers = [b for b in co_handlers if b != lead]
+    created = []
+    for proposal in proposals:
+        created.append(
+            assignment_create(
+                proposal=proposal, bureau=lead, role=Assignment.Role.LEAD, assigned_on=assigned_on
+            )
+        )
+        created += [
+            assignment_create(
+                proposal=proposal,
+                bureau=bureau,
+                role=Assignment.Role.CO_HANDLER,
+                assigned_on=assigned_on,
+            )
+            for bureau in co_handlers
+        ]
+    return created
+
+
+def _require_standing(assignment: Assignment) -> None:
+    if assignment.returned_on is not None:
+        raise ValidationError(f"{assignment}已于{assignment.returned_on}退回。")
+    if assignment.assigned_on is None:
+        raise ValidationError(f"{assignment}没有交办日期，请先补录。")
+
+
+@transaction.atomic
+def extension_request_create(
+    *,
+    assignment: Assignment,
+    requested_due_on: date,
+    reason: str,
+    user: AbstractBaseUser | None,
+    today: date,
+) -> ExtensionRequest:
+    """A bureau asks for a later due date, no later than the extension cap."""
+    _require_standing(assignment)
+    cap = deadline_rules().extension_cap(assignment.assigned_on)
+    if assignment.due_on and requested_due_on <= assignment.due_on:
+        raise ValidationError(f"申请的期限应晚于现有期限 {assignment.due_on}。")
+    if requested_due_on > cap:
+        raise ValidationError(
+            f"延期不能超过交办后 {deadline_rules().extension_cap_months} 个月（{cap}）。"
+        )
+    if not reason.strip():
+        raise ValidationError("请说明延期理由。")
+    if assignment.extension_requests.filter(status=RequestStatus.PENDING).exists():
+        raise ValidationError("已有一项延期申请在等待审批。")
+    return ExtensionRequest.objects.create(
+        assignment=assignment,
+        requested_due_on=requested_due_on,
+        reason=reason,
+        requested_by=user,
+        requested_on=today,
+    )
+
+
+@transaction.atomic
+def extension_decide(
+    *,
+    request: ExtensionRequest,
+    approve: bool,
+    user: AbstractBaseUser | None,
+    today: date,
+    note: str = "",
+) -> ExtensionRequest:
+    """A clerk approves (moving the due date) or refuses an extension request."""
+    if request.status != RequestStatus.PENDING:
+        raise ValidationError("这项申请已经审批过了。")
+    request.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
+    request.decided_by, request.decided_on, request.decision_note = user, today, note
+    request.save()
+    if approve:
+        assignment = request.assignment
+        assignment.due_on = request.requested_due_on
+        assignment.save(update_fields=["due_on"])
+    return request
+
+
+@transaction.atomic
+def return_request_create(
+    *, assignment: Assignment, reason: str, user: AbstractBaseUser | None, today: date
+) -> ReturnRequest:
+    """A bureau asks to hand back an assignment, within the return window after assignment."""
+    _require_standing(assignment)
+    window_ends = deadline_rules().return_deadline(assignment.assigned_on)
+    if today > window_ends:
+        raise ValidationError(
+            f"退回须在交办后 {deadline_rules().return_window_days} 天内（{window_ends}前）提出。"
+        )
+    if not reason.strip():
+        raise ValidationError("请说明退回理由。")
+    if assignment.return_requests.filter(status=RequestStatus.PENDING).exists():
+        raise ValidationError("已有一项退回申请在等待审批。")
+    return ReturnRequest.objects.create(
+        assignment=assignment, reason=reason, requested_by=user, requested_on=today
+    )
+
+
+@transaction.atomic
+def return_decide(
+    *,
+    request: ReturnRequest,
+    approve: bool,
+    user: AbstractBaseUser | None,
+    today: date,
+    reassign_to: Bureau | None = None,
+    note: str = "",
+) -> ReturnRequest:
+    """A clerk approves a return (and may re-assign the same role to another bureau) or refuses it."""
+    if request.status != RequestStatus.PENDING:
+        raise ValidationError("这项申请已经审批过了。")
+    request.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
+    request.decided_by, request.decided_on, request.decision_note = user, today, note
+    if approve:
+        returned = request.assignment
+        returned.returned_on = today
+        returned.save(update_fields=["returned_on"])
+        if reassign_to is not None:
+            request.reassigned_to = assignment_create(
+                proposal=returned.proposal,
+                bureau=reassign_to,
+                role=returned.role,
+                assigned_on=today,
+            )
+    request.save()
+    return request

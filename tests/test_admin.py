@@ -110,3 +110,41 @@ def test_autocomplete_finds_bureaus_by_alias(clerk_client, bureau):
         },
     )
     assert [r["text"] for r in response.json()["results"]] == ["焦作市工业和信息化局"]
+
+
+def test_the_assignment_page_explains_its_due_date(clerk_client, make_proposal, bureau):
+    from proposals.services import assignment_create
+
+    assignment = assignment_create(
+        proposal=make_proposal(), bureau=bureau, role="lead", assigned_on=date(2022, 11, 30)
+    )
+    page = clerk_client.get(
+        reverse("admin:proposals_assignment_change", args=[assignment.pk])
+    ).content.decode()
+    assert "期限如何计算" in page
+    assert "2022年11月30日 + 3 个月 = 2023年2月28日（2月没有30日，取当月最后一天）" in page
+
+
+def test_a_clerk_approves_an_extension_from_the_queue(clerk_client, make_proposal, bureau):
+    from proposals.models import ExtensionRequest
+    from proposals.services import assignment_create, extension_request_create
+
+    assignment = assignment_create(
+        proposal=make_proposal(), bureau=bureau, role="lead", assigned_on=date(2022, 11, 30)
+    )
+    request = extension_request_create(
+        assignment=assignment,
+        requested_due_on=date(2023, 3, 31),
+        reason="等待政策",
+        user=None,
+        today=date(2023, 2, 1),
+    )
+    response = clerk_client.post(
+        reverse("admin:proposals_extensionrequest_changelist"),
+        {"action": "approve", "_selected_action": [request.pk]},
+        follow=True,
+    )
+    assert "已批准 1 项申请" in response.content.decode()
+    assignment.refresh_from_db()
+    assert assignment.due_on == date(2023, 3, 31)
+    assert ExtensionRequest.objects.get().status == "approved"

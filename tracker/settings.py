@@ -105,7 +105,14 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 
-# Handling rules: a reply is due this many calendar months after assignment (the common
-# rule is three), and an assignment counts as "due soon" this many days before its due date.
+# Handling rules (calendar months or days). A lead bureau replies within REPLY_PERIOD_MONTHS of
+# assignment (the common rule is three); a co-handler gives its opinion to the lead within
+# CO_HANDLER_OPINION_MONTHS; a bureau may ask to return an assignment within RETURN_WINDOW_DAYS;
+# a proposal re-handled after 不满意 is due REHANDLING_PERIOD_MONTHS later; no extension reaches
+# past EXTENSION_CAP_MONTHS after assignment. "Due soon" starts DUE_SOON_DAYS before a due date.
 REPLY_PERIOD_MONTHS = env.int("REPLY_PERIOD_MONTHS", default=3)
+CO_HANDLER_OPINION_MONTHS = env.int("CO_HANDLER_OPINION_MONTHS", default=1)
+RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=10)
+REHANDLING_PERIOD_MONTHS = env.int("REHANDLING_PERIOD_MONTHS", default=1)
+EXTENSION_CAP_MONTHS = env.int("EXTENSION_CAP_MONTHS", default=6)
 DUE_SOON_DAYS = env.int("DUE_SOON_DAYS", default=14)
