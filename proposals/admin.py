@@ -1,5 +1,6 @@
 """The clerks' workbench. Reads go through the models' named querysets; no rules live here."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -23,11 +24,63 @@ from proposals.models import (
     ReturnRequest,
     Session,
 )
-from proposals.services import extension_decide, return_decide
+from proposals.roles import Role, officer_bureau_id, role_of
+from proposals.services import (
+    extension_decide,
+    extension_request_check,
+    return_decide,
+    return_request_check,
+)
 
 admin.site.site_header = "提案办理跟踪系统"
 admin.site.site_title = "提案办理跟踪"
 admin.site.index_title = "工作台"
+
+
+class VisibleProposalsAdmin(admin.ModelAdmin):
+    """Rows are limited to those whose proposal the user may see, in lists and by URL alike.
+
+    `proposal_path` leads from the model to its proposal ("" for Proposal itself). Rows that
+    belong to a bureau (`bureau_path`) may be changed by a bureau officer of that bureau only.
+    """
+
+    proposal_path = "proposal"
+    bureau_path: str | None = None
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        visible = Proposal.objects.visible_to(request.user)
+        if not self.proposal_path:
+            return queryset & visible
+        return queryset.filter(**{f"{self.proposal_path}__in": visible.values("pk")})
+
+    def _is_others(self, request, obj) -> bool:
+        bureau_id = officer_bureau_id(request.user)
+        if bureau_id is None or obj is None or self.bureau_path is None:
+            return False
+        owner = obj
+        for step in self.bureau_path.split("__"):
+            owner = getattr(owner, step)
+        return owner != bureau_id
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._is_others(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A bureau officer may only file things under their own bureau and visible proposals.
+        bureau_id = officer_bureau_id(request.user)
+        if bureau_id is not None:
+            visible = Proposal.objects.visible_to(request.user)
+            if db_field.related_model is Bureau:
+                kwargs["queryset"] = Bureau.objects.filter(pk=bureau_id)
+            elif db_field.related_model is Proposal:
+                kwargs["queryset"] = visible
+            elif db_field.related_model is Reply:
+                kwargs["queryset"] = Reply.objects.filter(bureau=bureau_id, proposal__in=visible)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._is_others(request, obj)
 
 
 @admin.register(Session)
@@ -115,7 +168,8 @@ class FeedbackInline(admin.TabularInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(VisibleProposalsAdmin):
+    proposal_path = ""
     list_display = [
         "number",
         "title",
@@ -133,6 +187,12 @@ class ProposalAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_handling_status()
+
+    def get_inlines(self, request, obj):
+        # A bureau officer sees the assignments and replies of their proposals, not the rest.
+        if role_of(request.user) == Role.BUREAU:
+            return [AssignmentInline, ReplyInline]
+        return self.inlines
 
     @admin.display(description="办理状态", ordering="handling_status")
     def status_column(self, proposal):
@@ -167,7 +227,7 @@ class ReturnRequestInline(ExtensionRequestInline):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(VisibleProposalsAdmin):
     list_display = ["proposal", "bureau", "role", "assigned_on", "due_on", "returned_on"]
     list_filter = ["role", "bureau__region", ("returned_on", admin.EmptyFieldListFilter)]
     list_select_related = ["proposal__session", "bureau"]
@@ -184,14 +244,52 @@ class AssignmentAdmin(admin.ModelAdmin):
         )
 
 
-class BureauRequestAdmin(admin.ModelAdmin):
-    """The queue of what bureaus ask; clerks decide with the actions."""
+class BureauRequestForm(forms.ModelForm):
+    """A bureau's request, checked by the same service that records it."""
 
+    check = None  # the service that raises ValidationError for a request it would refuse
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None and cleaned.get("assignment"):
+            fields = {name: cleaned.get(name) for name in self.request_fields}
+            type(self).check(**fields, **self.extra_check_arguments())
+        return cleaned
+
+    def extra_check_arguments(self) -> dict:
+        return {}
+
+
+class ExtensionRequestForm(BureauRequestForm):
+    check = staticmethod(extension_request_check)
+    request_fields = ["assignment", "requested_due_on", "reason"]
+
+    class Meta:
+        model = ExtensionRequest
+        fields = ["assignment", "requested_due_on", "reason"]
+
+
+class ReturnRequestForm(BureauRequestForm):
+    check = staticmethod(return_request_check)
+    request_fields = ["assignment", "reason"]
+
+    class Meta:
+        model = ReturnRequest
+        fields = ["assignment", "reason"]
+
+    def extra_check_arguments(self) -> dict:
+        return {"today": timezone.localdate()}
+
+
+class BureauRequestAdmin(VisibleProposalsAdmin):
+    """The queue of what bureaus ask; bureaus add requests, clerks decide with the actions."""
+
+    proposal_path = "assignment__proposal"
+    bureau_path = "assignment__bureau_id"
     list_filter = ["status", "requested_on"]
     list_select_related = ["assignment__proposal__session", "assignment__bureau"]
     search_fields = ["assignment__proposal__title", "assignment__bureau__name", "reason"]
-    readonly_fields = ["status", "decided_by", "decided_on"]
-    autocomplete_fields = ["assignment"]
+    readonly_fields = ["status", "decided_by", "decided_on", "decision_note"]
     actions = ["approve", "refuse"]
     decide = None  # the service that records the decision
 
@@ -212,6 +310,32 @@ class BureauRequestAdmin(admin.ModelAdmin):
             verdict = "批准" if approve else "不批准"
             self.message_user(request, f"已{verdict} {done} 项申请。", messages.SUCCESS)
 
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if role_of(request.user) != Role.CLERK:
+            actions.pop("approve", None)
+            actions.pop("refuse", None)
+        return actions
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "assignment":
+            standing = Assignment.objects.active().filter(
+                proposal__in=Proposal.objects.visible_to(request.user).values("pk")
+            )
+            if officer_bureau_id(request.user) is not None:
+                standing = standing.filter(bureau=officer_bureau_id(request.user))
+            kwargs["queryset"] = standing.select_related("proposal__session", "bureau")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.requested_by, obj.requested_on = request.user, timezone.localdate()
+        super().save_model(request, obj, form, change)
+
+    def has_change_permission(self, request, obj=None):
+        # A request is decided with the actions, never edited.
+        return False
+
     @admin.action(description="批准所选申请")
     def approve(self, request, queryset):
         self.decide_all(request, queryset, approve=True)
@@ -223,12 +347,14 @@ class BureauRequestAdmin(admin.ModelAdmin):
 
 @admin.register(ExtensionRequest)
 class ExtensionRequestAdmin(BureauRequestAdmin):
+    form = ExtensionRequestForm
     list_display = ["assignment", "requested_due_on", "requested_on", "status", "decided_on"]
     decide = staticmethod(extension_decide)
 
 
 @admin.register(ReturnRequest)
 class ReturnRequestAdmin(BureauRequestAdmin):
+    form = ReturnRequestForm
     list_display = ["assignment", "requested_on", "status", "decided_on", "reassigned_to"]
     readonly_fields = [*BureauRequestAdmin.readonly_fields, "reassigned_to"]
     decide = staticmethod(return_decide)
@@ -256,7 +382,8 @@ class ReplyChangeInline(admin.TabularInline):
 
 
 @admin.register(Reply)
-class ReplyAdmin(admin.ModelAdmin):
+class ReplyAdmin(VisibleProposalsAdmin):
+    bureau_path = "bureau_id"
     list_display = ["proposal", "bureau", "doc_number", "grade", "reply_date", "needs_review"]
     list_filter = ["needs_review", "grade", "round", "proposal__session"]
     list_select_related = ["proposal__session", "bureau", "grade"]
@@ -268,7 +395,7 @@ class ReplyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(VisibleProposalsAdmin):
     list_display = ["proposal", "member", "round", "satisfaction", "received_on"]
     list_filter = ["satisfaction", "round"]
     list_select_related = ["proposal__session", "member"]
@@ -277,7 +404,9 @@ class FeedbackAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(VisibleProposalsAdmin):
+    proposal_path = "reply__proposal"
+    bureau_path = "reply__bureau_id"
     list_display = ["name", "phone", "unit", "reply"]
     list_select_related = ["reply__proposal__session", "reply__bureau"]
     search_fields = ["name", "phone", "unit"]
@@ -285,7 +414,9 @@ class ContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(CarbonCopy)
-class CarbonCopyAdmin(admin.ModelAdmin):
+class CarbonCopyAdmin(VisibleProposalsAdmin):
+    proposal_path = "reply__proposal"
+    bureau_path = "reply__bureau_id"
     list_display = ["recipient", "copies", "reply"]
     list_select_related = ["reply__proposal__session", "reply__bureau"]
     search_fields = ["recipient"]
@@ -293,7 +424,8 @@ class CarbonCopyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReplyChange)
-class ReplyChangeAdmin(admin.ModelAdmin):
+class ReplyChangeAdmin(VisibleProposalsAdmin):
+    proposal_path = "reply__proposal"
     list_display = ["reply", "recorded_at", "source_name"]
     list_select_related = ["reply__proposal__session", "reply__bureau"]
     search_fields = ["source_name", "reply__doc_number"]

@@ -144,6 +144,28 @@ class BureauAlias(models.Model):
         return self.name
 
 
+class BureauOfficer(models.Model):
+    """A login that acts for one bureau (承办单位工作人员)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="bureau_officer",
+        verbose_name="账号",
+    )
+    bureau = models.ForeignKey(
+        Bureau, on_delete=models.PROTECT, related_name="officers", verbose_name="承办单位"
+    )
+
+    class Meta:
+        verbose_name = "承办单位工作人员"
+        verbose_name_plural = "承办单位工作人员"
+        ordering = ["bureau", "user"]
+
+    def __str__(self) -> str:
+        return f"{self.bureau}：{self.user}"
+
+
 def normalise_grade_text(text: str) -> str:
     """Fold the ways a grade is written (Ａ, A类, (B), 甲类) down to its core for matching."""
     folded = unicodedata.normalize("NFKC", text).upper()
@@ -240,6 +262,23 @@ class ProposalQuerySet(models.QuerySet):
 
     def in_status(self, status: str, today: date | None = None) -> "ProposalQuerySet":
         return self.with_handling_status(today).filter(handling_status=status)
+
+    def visible_to(self, user) -> "ProposalQuerySet":
+        """What `user` may see: clerks and viewers everything, a bureau officer the proposals
+        assigned (and not returned) to their bureau, anyone else nothing.
+
+        The one rule of visibility: the admin and the web views both filter through it.
+        """
+        # roles imports the auth models, which must not load while this module does.
+        from proposals.roles import Role, officer_bureau_id, role_of
+
+        role = role_of(user)
+        if role in (Role.CLERK, Role.VIEWER):
+            return self
+        if role == Role.BUREAU:
+            mine = Assignment.objects.active().filter(bureau=officer_bureau_id(user))
+            return self.filter(pk__in=mine.values("proposal_id"))
+        return self.none()
 
 
 class Proposal(models.Model):

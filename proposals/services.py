@@ -84,16 +84,8 @@ def _require_standing(assignment: Assignment) -> None:
         raise ValidationError(f"{assignment}没有交办日期，请先补录。")
 
 
-@transaction.atomic
-def extension_request_create(
-    *,
-    assignment: Assignment,
-    requested_due_on: date,
-    reason: str,
-    user: AbstractBaseUser | None,
-    today: date,
-) -> ExtensionRequest:
-    """A bureau asks for a later due date, no later than the extension cap."""
+def extension_request_check(*, assignment: Assignment, requested_due_on: date, reason: str) -> None:
+    """Raise ValidationError unless the bureau may ask for this extension."""
     _require_standing(assignment)
     cap = deadline_rules().extension_cap(assignment.assigned_on)
     if assignment.due_on and requested_due_on <= assignment.due_on:
@@ -106,6 +98,19 @@ def extension_request_create(
         raise ValidationError("请说明延期理由。")
     if assignment.extension_requests.filter(status=RequestStatus.PENDING).exists():
         raise ValidationError("已有一项延期申请在等待审批。")
+
+
+@transaction.atomic
+def extension_request_create(
+    *,
+    assignment: Assignment,
+    requested_due_on: date,
+    reason: str,
+    user: AbstractBaseUser | None,
+    today: date,
+) -> ExtensionRequest:
+    """A bureau asks for a later due date, no later than the extension cap."""
+    extension_request_check(assignment=assignment, requested_due_on=requested_due_on, reason=reason)
     return ExtensionRequest.objects.create(
         assignment=assignment,
         requested_due_on=requested_due_on,
@@ -137,11 +142,8 @@ def extension_decide(
     return request
 
 
-@transaction.atomic
-def return_request_create(
-    *, assignment: Assignment, reason: str, user: AbstractBaseUser | None, today: date
-) -> ReturnRequest:
-    """A bureau asks to hand back an assignment, within the return window after assignment."""
+def return_request_check(*, assignment: Assignment, reason: str, today: date) -> None:
+    """Raise ValidationError unless the bureau may still ask to return this assignment."""
     _require_standing(assignment)
     window_ends = deadline_rules().return_deadline(assignment.assigned_on)
     if today > window_ends:
@@ -152,6 +154,14 @@ def return_request_create(
         raise ValidationError("请说明退回理由。")
     if assignment.return_requests.filter(status=RequestStatus.PENDING).exists():
         raise ValidationError("已有一项退回申请在等待审批。")
+
+
+@transaction.atomic
+def return_request_create(
+    *, assignment: Assignment, reason: str, user: AbstractBaseUser | None, today: date
+) -> ReturnRequest:
+    """A bureau asks to hand back an assignment, within the return window after assignment."""
+    return_request_check(assignment=assignment, reason=reason, today=today)
     return ReturnRequest.objects.create(
         assignment=assignment, reason=reason, requested_by=user, requested_on=today
     )

@@ -16,12 +16,12 @@ from proposals.models import (
     Reply,
     Session,
 )
-from proposals.roles import demo_clerk_ensure
+from proposals.roles import Role, login_ensure
 
 
 @pytest.fixture
 def clerk_client(client, db):
-    clerk = demo_clerk_ensure(username="clerk", password="pw-for-tests-only")
+    clerk = login_ensure(username="clerk", password="pw-for-tests-only", role=Role.CLERK)
     client.force_login(clerk)
     return client
 

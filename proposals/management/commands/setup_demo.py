@@ -1,17 +1,32 @@
 from django.core.management.base import BaseCommand
 
-from proposals.roles import demo_clerk_ensure
+from proposals.models import Bureau
+from proposals.roles import Role, login_ensure
+
+DEMO_BUREAU = ("焦作市", "焦作市工业和信息化局")
+DEMO_LOGINS = [
+    ("clerk", Role.CLERK, "提案委工作人员：可做一切"),
+    ("gongxin", Role.BUREAU, f"{DEMO_BUREAU[1]}工作人员：只见本单位承办的提案"),
+    ("leader", Role.VIEWER, "领导及督查：只读"),
+]
 
 
 class Command(BaseCommand):
-    help = "创建演示用的工作人员账号（已存在则重设密码），并打印登录信息。"
+    help = "创建演示账号，每个角色一个（已存在则重设密码），并打印登录信息。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--username", default="clerk", help="账号名（默认 clerk）")
         parser.add_argument(
             "--password", default="tian-demo-2026", help="密码（默认 tian-demo-2026）"
         )
 
-    def handle(self, *args, username, password, **options):
-        demo_clerk_ensure(username=username, password=password)
-        self.stdout.write(self.style.SUCCESS(f"演示工作人员账号：{username}  密码：{password}"))
+    def handle(self, *args, password, **options):
+        bureau, _ = Bureau.objects.get_or_create(region=DEMO_BUREAU[0], name=DEMO_BUREAU[1])
+        self.stdout.write(f"演示账号（密码均为 {password}）：")
+        for username, role, description in DEMO_LOGINS:
+            login_ensure(
+                username=username,
+                password=password,
+                role=role,
+                bureau=bureau if role == Role.BUREAU else None,
+            )
+            self.stdout.write(self.style.SUCCESS(f"  {username:<8} {description}"))
