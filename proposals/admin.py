@@ -23,11 +23,14 @@ from proposals.models import (
     ReplyChange,
     ReturnRequest,
     Session,
+    Turn,
 )
 from proposals.roles import Role, officer_bureau_id, role_of
 from proposals.services import (
     extension_decide,
     extension_request_check,
+    feedback_check,
+    feedback_record,
     return_decide,
     return_request_check,
 )
@@ -115,6 +118,32 @@ class GradeAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "definition", "aliases"]
 
 
+class AttentionFilter(admin.SimpleListFilter):
+    """Shown first and on by default: what a clerk must look at today."""
+
+    title = "关注"
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [("needed", "需要关注（超期、即将到期、待提案委处理）"), ("all", "全部")]
+
+    def value(self):
+        return super().value() or "needed"
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "needed":
+            return queryset & Proposal.objects.needing_attention()
+        return queryset
+
+
 class HandlingStatusFilter(admin.SimpleListFilter):
     title = "办理状态"
     parameter_name = "status"
@@ -124,6 +153,7 @@ class HandlingStatusFilter(admin.SimpleListFilter):
             *HandlingStatus.choices,
             ("overdue", "已超期"),
             ("due_soon", "即将到期"),
+            *((f"turn:{value}", f"轮到{label}") for value, label in Turn.choices),
         ]
 
     def queryset(self, request, queryset):
@@ -134,6 +164,8 @@ class HandlingStatusFilter(admin.SimpleListFilter):
             return queryset.filter(is_due_soon=True)
         if value in HandlingStatus.values:
             return queryset.filter(handling_status=value)
+        if value and value.startswith("turn:"):
+            return queryset.filter(turn=value.removeprefix("turn:"))
         return queryset
 
 
@@ -176,10 +208,10 @@ class ProposalAdmin(VisibleProposalsAdmin):
         "session",
         "is_key",
         "status_column",
-        "lead_due_on_column",
+        "turn_column",
     ]
     list_display_links = ["number", "title"]
-    list_filter = [HandlingStatusFilter, "session", "is_key", "category"]
+    list_filter = [AttentionFilter, HandlingStatusFilter, "session", "is_key", "category"]
     list_select_related = ["session"]
     search_fields = ["title", "proposers__name", "=number"]
     autocomplete_fields = ["session"]
@@ -203,9 +235,12 @@ class ProposalAdmin(VisibleProposalsAdmin):
             return format_html('<span style="color:#b45309">{}（即将到期）</span>', label)
         return label
 
-    @admin.display(description="主办答复期限", ordering="lead_due_on")
-    def lead_due_on_column(self, proposal):
-        return proposal.lead_due_on
+    @admin.display(description="轮到谁 · 期限", ordering="turn_due_on")
+    def turn_column(self, proposal):
+        label = Turn(proposal.turn).label
+        party = f"（{proposal.turn_party}）" if proposal.turn_party else ""
+        due = f" · {proposal.turn_due_on:%Y-%m-%d}" if proposal.turn_due_on else ""
+        return f"{label}{party}{due}"
 
 
 class ExtensionRequestInline(admin.TabularInline):
@@ -394,13 +429,35 @@ class ReplyAdmin(VisibleProposalsAdmin):
     inlines = [ContactInline, CarbonCopyInline, ReplyChangeInline]
 
 
+class FeedbackForm(forms.ModelForm):
+    """New feedback is checked by the service that records it (and opens re-handling)."""
+
+    class Meta:
+        model = Feedback
+        fields = ["proposal", "member", "satisfaction", "source", "received_on", "comment"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None and cleaned.get("proposal") and cleaned.get("member"):
+            feedback_check(proposal=cleaned["proposal"], member=cleaned["member"])
+        return cleaned
+
+
 @admin.register(Feedback)
 class FeedbackAdmin(VisibleProposalsAdmin):
-    list_display = ["proposal", "member", "round", "satisfaction", "received_on"]
-    list_filter = ["satisfaction", "round"]
+    form = FeedbackForm
+    list_display = ["proposal", "member", "round", "satisfaction", "source", "received_on"]
+    list_filter = ["satisfaction", "round", "source"]
     list_select_related = ["proposal__session", "member"]
     search_fields = ["proposal__title", "member__name"]
     autocomplete_fields = ["proposal", "member"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        fields = {name: form.cleaned_data[name] for name in FeedbackForm.Meta.fields}
+        form.instance = feedback_record(**{**fields, "comment": fields["comment"] or ""})
 
 
 @admin.register(Contact)

@@ -11,7 +11,7 @@ import cn2an
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 from proposals.deadlines import explain_due_date
@@ -212,20 +212,56 @@ class HandlingStatus(models.TextChoices):
     CLOSED = "closed", "已办结"
 
 
+class Turn(models.TextChoices):
+    """Who must act next on a proposal."""
+
+    CLERK_ASSIGN = "assign", "提案委：交办"
+    CO_HANDLER = "co_handler", "协办单位：提出协办意见"
+    LEAD = "lead", "主办单位：答复"
+    REHANDLING = "rehandling", "主办单位：重新办理"
+    CLERK_REVIEW = "review", "提案委：审核答复"
+    MEMBER = "member", "委员/代表：反馈意见"
+    CLERK_CLOSE = "close", "提案委：办结"
+    NOBODY = "nobody", "已办结"
+
+
 class ProposalQuerySet(models.QuerySet):
     def with_handling_status(self, today: date | None = None) -> "ProposalQuerySet":
-        """Annotate `handling_status`, `lead_due_on`, `is_overdue` and `is_due_soon`.
+        """Annotate the handling status, who holds the proposal now, and the deadlines.
 
-        Overdue: the lead assignment's due date has passed (due today is not yet overdue)
-        and no reply has come. Due soon: no reply, and due within DUE_SOON_DAYS from today.
+        `handling_status`: 未交办 → 办理中 → 已答复 → 已反馈 → 已办结. `turn`, `turn_party`
+        and `turn_due_on`: who must act next (see Turn) and by when. `is_overdue`: the lead
+        bureau's due date has passed (due today is not yet overdue) with no reply, or a
+        re-handling's due date has passed with no second reply. `is_due_soon`: the same
+        deadlines fall within DUE_SOON_DAYS from today. All in one query.
         """
         today = today or timezone.localdate()
+        soon = today + timedelta(days=settings.DUE_SOON_DAYS)
         replies = Reply.objects.filter(proposal=OuterRef("pk"))
         active = Assignment.objects.active().filter(proposal=OuterRef("pk"))
-        lead_due_on = active.filter(role=Assignment.Role.LEAD).values("due_on")[:1]
+        lead = active.filter(role=Assignment.Role.LEAD)
+        awaiting_opinion = active.filter(
+            role=Assignment.Role.CO_HANDLER, opinion_on__isnull=True
+        ).order_by("due_on")
+        rehandling_due_on = Rehandling.objects.filter(proposal=OuterRef("pk")).values("due_on")
+        waiting_for_lead = Q(has_reply=False, lead_due_on__isnull=False)
+        waiting_for_rehandling = Q(rehandling_due_on__isnull=False, has_second_reply=False)
         return self.annotate(
             has_reply=Exists(replies),
-            lead_due_on=Subquery(lead_due_on),
+            has_second_reply=Exists(replies.filter(round=2)),
+            lead_due_on=Subquery(lead.values("due_on")[:1]),
+            lead_bureau=Subquery(lead.values("bureau__name")[:1]),
+            rehandling_due_on=Subquery(rehandling_due_on[:1]),
+            opinion_due_on=Subquery(awaiting_opinion.values("due_on")[:1]),
+            opinion_bureau=Subquery(awaiting_opinion.values("bureau__name")[:1]),
+            current_round=Case(
+                When(rehandling_due_on__isnull=False, then=Value(2)),
+                default=Value(1),
+                output_field=models.PositiveSmallIntegerField(),
+            ),
+            has_current_feedback=Exists(
+                Feedback.objects.filter(proposal=OuterRef("pk"), round=OuterRef("current_round"))
+            ),
             handling_status=Case(
                 When(closed_on__isnull=False, then=Value(HandlingStatus.CLOSED)),
                 When(
@@ -237,21 +273,57 @@ class ProposalQuerySet(models.QuerySet):
                 default=Value(HandlingStatus.UNASSIGNED),
                 output_field=models.CharField(),
             ),
+            turn=Case(
+                When(closed_on__isnull=False, then=Value(Turn.NOBODY)),
+                When(~Exists(active), then=Value(Turn.CLERK_ASSIGN)),
+                When(waiting_for_rehandling, then=Value(Turn.REHANDLING)),
+                When(has_reply=False, opinion_due_on__isnull=False, then=Value(Turn.CO_HANDLER)),
+                When(has_reply=False, then=Value(Turn.LEAD)),
+                When(Exists(replies.filter(needs_review=True)), then=Value(Turn.CLERK_REVIEW)),
+                When(has_current_feedback=False, then=Value(Turn.MEMBER)),
+                default=Value(Turn.CLERK_CLOSE),
+                output_field=models.CharField(),
+            ),
+            turn_party=Case(
+                When(turn__in=[Turn.LEAD, Turn.REHANDLING], then=F("lead_bureau")),
+                When(turn=Turn.CO_HANDLER, then=F("opinion_bureau")),
+                default=Value(""),
+                output_field=models.CharField(),
+            ),
+            turn_due_on=Case(
+                When(turn=Turn.LEAD, then=F("lead_due_on")),
+                When(turn=Turn.REHANDLING, then=F("rehandling_due_on")),
+                When(turn=Turn.CO_HANDLER, then=F("opinion_due_on")),
+                default=None,
+                output_field=models.DateField(),
+            ),
             is_overdue=Case(
-                When(has_reply=False, lead_due_on__lt=today, then=Value(True)),
+                When(waiting_for_lead & Q(lead_due_on__lt=today), then=Value(True)),
+                When(waiting_for_rehandling & Q(rehandling_due_on__lt=today), then=Value(True)),
                 default=Value(False),
                 output_field=models.BooleanField(),
             ),
             is_due_soon=Case(
                 When(
-                    has_reply=False,
-                    lead_due_on__gte=today,
-                    lead_due_on__lte=today + timedelta(days=settings.DUE_SOON_DAYS),
+                    waiting_for_lead & Q(lead_due_on__gte=today, lead_due_on__lte=soon),
+                    then=Value(True),
+                ),
+                When(
+                    waiting_for_rehandling
+                    & Q(rehandling_due_on__gte=today, rehandling_due_on__lte=soon),
                     then=Value(True),
                 ),
                 default=Value(False),
                 output_field=models.BooleanField(),
             ),
+        )
+
+    def needing_attention(self, today: date | None = None) -> "ProposalQuerySet":
+        """Overdue, due soon, or waiting for a clerk (to assign, review a reply, or close)."""
+        return self.with_handling_status(today).filter(
+            Q(is_overdue=True)
+            | Q(is_due_soon=True)
+            | Q(turn__in=[Turn.CLERK_ASSIGN, Turn.CLERK_REVIEW, Turn.CLERK_CLOSE])
         )
 
     def overdue(self, today: date | None = None) -> "ProposalQuerySet":
@@ -378,6 +450,9 @@ class Assignment(models.Model):
     )
     due_on = models.DateField("答复期限", null=True, blank=True)
     returned_on = models.DateField("退回日期", null=True, blank=True)
+    opinion_on = models.DateField(
+        "协办意见日期", null=True, blank=True, help_text="协办单位向主办单位提出协办意见的日期。"
+    )
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -653,7 +728,15 @@ class Feedback(models.Model):
         Member, on_delete=models.PROTECT, related_name="feedback", verbose_name="委员/代表"
     )
     round = models.PositiveSmallIntegerField("办理轮次", default=1)
+
+    class Source(models.TextChoices):
+        MEMBER = "member", "委员/代表本人填报"
+        PAPER = "paper", "工作人员据纸质反馈录入"
+
     satisfaction = models.CharField("满意度", max_length=16, choices=Satisfaction.choices)
+    source = models.CharField(
+        "录入方式", max_length=8, choices=Source.choices, default=Source.PAPER
+    )
     comment = models.TextField("意见", blank=True)
     received_on = models.DateField("反馈日期", null=True, blank=True)
 
@@ -669,3 +752,28 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}：{self.get_satisfaction_display()}"
+
+
+class Rehandling(models.Model):
+    """A proposal handled again after a proposer was 不满意 (重新办理): round 2, its own deadline."""
+
+    proposal = models.OneToOneField(
+        Proposal, on_delete=models.CASCADE, related_name="rehandling", verbose_name="提案/建议"
+    )
+    feedback = models.ForeignKey(
+        Feedback,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="引起重新办理的反馈",
+    )
+    opened_on = models.DateField("重新办理日期")
+    due_on = models.DateField("重新答复期限")
+
+    class Meta:
+        verbose_name = "重新办理"
+        verbose_name_plural = "重新办理"
+        ordering = ["-opened_on"]
+
+    def __str__(self) -> str:
+        return f"{self.proposal}重新办理（期限{self.due_on:%Y-%m-%d}）"

@@ -15,7 +15,10 @@ from proposals.models import (
     Assignment,
     Bureau,
     ExtensionRequest,
+    Feedback,
+    Member,
     Proposal,
+    Rehandling,
     RequestStatus,
     ReturnRequest,
 )
@@ -195,3 +198,68 @@ def return_decide(
             )
     request.save()
     return request
+
+
+@transaction.atomic
+def co_handler_opinion_record(*, assignment: Assignment, on: date) -> Assignment:
+    """A co-handler has given its opinion to the lead bureau."""
+    if assignment.role != Assignment.Role.CO_HANDLER:
+        raise ValidationError("只有协办单位提出协办意见。")
+    _require_standing(assignment)
+    assignment.opinion_on = on
+    assignment.save(update_fields=["opinion_on"])
+    return assignment
+
+
+def feedback_check(*, proposal: Proposal, member: Member) -> int:
+    """The handling round `member`'s feedback would belong to; ValidationError if refused."""
+    handling_round = 2 if Rehandling.objects.filter(proposal=proposal).exists() else 1
+    if not proposal.replies.filter(round=handling_round).exists():
+        raise ValidationError(f"第{handling_round}轮尚未答复，不能录入反馈。")
+    if not proposal.proposer_links.filter(member=member).exists():
+        raise ValidationError(f"{member}不是该件的提出人。")
+    if proposal.feedback.filter(member=member, round=handling_round).exists():
+        raise ValidationError(f"{member}第{handling_round}轮的反馈已录入。")
+    return handling_round
+
+
+@transaction.atomic
+def feedback_record(
+    *,
+    proposal: Proposal,
+    member: Member,
+    satisfaction: str,
+    source: str,
+    received_on: date,
+    comment: str = "",
+) -> Feedback:
+    """A proposer's rating of the current round's reply. 不满意 in round 1 opens re-handling."""
+    handling_round = feedback_check(proposal=proposal, member=member)
+    rehandling = Rehandling.objects.filter(proposal=proposal).first()
+    feedback = Feedback.objects.create(
+        proposal=proposal,
+        member=member,
+        round=handling_round,
+        satisfaction=satisfaction,
+        source=source,
+        received_on=received_on,
+        comment=comment,
+    )
+    if satisfaction == Feedback.Satisfaction.NOT_SATISFIED and rehandling is None:
+        Rehandling.objects.create(
+            proposal=proposal,
+            feedback=feedback,
+            opened_on=received_on,
+            due_on=deadline_rules().rehandling_due_on(received_on),
+        )
+    return feedback
+
+
+@transaction.atomic
+def proposal_close(*, proposal: Proposal, on: date) -> Proposal:
+    """A clerk closes a replied proposal (办结)."""
+    if not proposal.replies.exists():
+        raise ValidationError("尚未答复，不能办结。")
+    proposal.closed_on = on
+    proposal.save(update_fields=["closed_on"])
+    return proposal

@@ -148,3 +148,41 @@ def test_a_clerk_approves_an_extension_from_the_queue(clerk_client, make_proposa
     assignment.refresh_from_db()
     assert assignment.due_on == date(2023, 3, 31)
     assert ExtensionRequest.objects.get().status == "approved"
+
+
+def test_the_proposal_list_shows_what_needs_attention_by_default(
+    clerk_client, make_proposal, make_assignment
+):
+    late, calm = make_proposal(number=1), make_proposal(number=2)
+    make_assignment(late, due_on=date.today() - timedelta(days=1))
+    make_assignment(calm, due_on=date.today() + timedelta(days=60))
+    url = reverse("admin:proposals_proposal_changelist")
+    assert list(clerk_client.get(url).context["cl"].result_list) == [late]
+    everything = clerk_client.get(url, {"attention": "all"}).context["cl"].result_list
+    assert set(everything) == {late, calm}
+    page = clerk_client.get(url).content.decode()
+    assert "主办单位：答复（焦作市工业和信息化局）" in page
+
+
+def test_not_satisfied_feedback_entered_in_the_admin_opens_rehandling(
+    clerk_client, make_proposal, make_reply, member
+):
+    from proposals.models import Rehandling
+
+    proposal = make_proposal()
+    proposal.proposer_links.create(member=member, position=1)
+    url = reverse("admin:proposals_feedback_add")
+    form = {
+        "proposal": proposal.pk,
+        "member": member.pk,
+        "satisfaction": "not_satisfied",
+        "source": "paper",
+        "received_on": "2022-07-31",
+        "comment": "",
+    }
+    response = clerk_client.post(url, form)
+    assert "尚未答复" in response.content.decode()
+    make_reply(proposal)
+    assert clerk_client.post(url, form).status_code == 302
+    rehandling = Rehandling.objects.get()
+    assert (rehandling.proposal, rehandling.due_on) == (proposal, date(2022, 8, 31))

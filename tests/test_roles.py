@@ -45,7 +45,8 @@ def client_for(client, logins, role):
 
 
 def listed(client, model: str) -> set:
-    response = client.get(reverse(f"admin:proposals_{model}_changelist"))
+    everything = {"attention": "all"} if model == "proposal" else {}
+    response = client.get(reverse(f"admin:proposals_{model}_changelist"), everything)
     if response.status_code != 200:
         return response.status_code
     return {str(obj.pk) for obj in response.context["cl"].result_list}
