@@ -2,9 +2,12 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
 
 from proposals.models import (
     Assignment,
@@ -84,6 +87,26 @@ class VisibleProposalsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not self._is_others(request, obj)
+
+
+class VisibleHistoryAdmin(VisibleProposalsAdmin, SimpleHistoryAdmin):
+    """A tracked model's history (who, when, before/after), for those who may see the object.
+
+    simple-history's own views fall back to the historical rows when the object is not in
+    the queryset, which would show another bureau's history; they must find it visible first.
+    """
+
+    def _require_visible(self, request, object_id) -> None:
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_visible(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Session)
@@ -200,7 +223,7 @@ class FeedbackInline(admin.TabularInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(VisibleProposalsAdmin):
+class ProposalAdmin(VisibleHistoryAdmin):
     proposal_path = ""
     list_display = [
         "number",
@@ -262,7 +285,7 @@ class ReturnRequestInline(ExtensionRequestInline):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(VisibleProposalsAdmin):
+class AssignmentAdmin(VisibleHistoryAdmin):
     list_display = ["proposal", "bureau", "role", "assigned_on", "due_on", "returned_on"]
     list_filter = ["role", "bureau__region", ("returned_on", admin.EmptyFieldListFilter)]
     list_select_related = ["proposal__session", "bureau"]
@@ -417,7 +440,7 @@ class ReplyChangeInline(admin.TabularInline):
 
 
 @admin.register(Reply)
-class ReplyAdmin(VisibleProposalsAdmin):
+class ReplyAdmin(VisibleHistoryAdmin):
     bureau_path = "bureau_id"
     list_display = ["proposal", "bureau", "doc_number", "grade", "reply_date", "needs_review"]
     list_filter = ["needs_review", "grade", "round", "proposal__session"]
@@ -444,7 +467,7 @@ class FeedbackForm(forms.ModelForm):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(VisibleProposalsAdmin):
+class FeedbackAdmin(VisibleHistoryAdmin):
     form = FeedbackForm
     list_display = ["proposal", "member", "round", "satisfaction", "source", "received_on"]
     list_filter = ["satisfaction", "round", "source"]

@@ -1,5 +1,8 @@
 """Parsed reply letters to rows: natural-key upserts, one transaction per file.
 
+An import keeps its own provenance (source file, SHA-256, import time, and a ReplyChange
+for every update), so its saves skip simple-history, which records what people change.
+
 Importing is idempotent: the same bytes again are found by their SHA-256 and nothing is
 written; the same letter with other content updates its reply (found by the natural key
 proposal + bureau + round) and records what changed in a ReplyChange.
@@ -212,7 +215,8 @@ def _reply_upsert(
     if not proposal_created:
         reply = Reply.objects.filter(proposal=proposal, bureau=bureau, round=1).order_by().first()
     if reply is None:
-        reply = Reply.objects.create(proposal=proposal, bureau=bureau, **values, **provenance)
+        reply = Reply(proposal=proposal, bureau=bureau, **values, **provenance)
+        reply.save_without_historical_record()
         _children_create(reply, contacts, copies)
         return ImportStatus.IMPORTED, {}
 
@@ -231,7 +235,7 @@ def _reply_upsert(
         return ImportStatus.UNCHANGED, {}
     for name, value in (values | provenance).items():
         setattr(reply, name, value)
-    reply.save()
+    reply.save_without_historical_record()
     reply.contacts.all().delete()
     reply.carbon_copies.all().delete()
     _children_create(reply, contacts, copies)
@@ -250,16 +254,17 @@ def _proposal_upsert(
         proposal = Proposal.objects.get(session=session, number=parsed.proposal_number)
     created = proposal is None
     if created:
-        proposal = Proposal.objects.create(
+        proposal = Proposal(
             session=session,
             number=parsed.proposal_number,
             title=parsed.proposal_title or "",
             proposers_more=parsed.proposers_more,
         )
+        proposal.save_without_historical_record()
     # What a clerk registered wins over what a letter says; a letter only fills gaps.
     elif not proposal.title and parsed.proposal_title:
         proposal.title = parsed.proposal_title
-        proposal.save(update_fields=["title"])
+        proposal.save_without_historical_record(update_fields=["title"])
     if parsed.proposers and (created or not proposal.proposer_links.exists()):
         _members_ensure(session, parsed.proposers, members)
         ProposalProposer.objects.bulk_create(
@@ -268,7 +273,7 @@ def _proposal_upsert(
         )
         if parsed.proposers_more and not proposal.proposers_more:
             proposal.proposers_more = True
-            proposal.save(update_fields=["proposers_more"])
+            proposal.save_without_historical_record(update_fields=["proposers_more"])
     return proposal, created
 
 

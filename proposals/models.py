@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from proposals.deadlines import explain_due_date
 from proposals.rules import deadline_rules
@@ -377,6 +378,7 @@ class Proposal(models.Model):
     filed_on = models.DateField("立案日期", null=True, blank=True)
     closed_on = models.DateField("办结日期", null=True, blank=True)
 
+    history = HistoricalRecords(verbose_name="提案/建议历史")
     objects = ProposalQuerySet.as_manager()
 
     class Meta:
@@ -454,6 +456,7 @@ class Assignment(models.Model):
         "协办意见日期", null=True, blank=True, help_text="协办单位向主办单位提出协办意见的日期。"
     )
 
+    history = HistoricalRecords(verbose_name="交办历史")
     objects = AssignmentQuerySet.as_manager()
 
     class Meta:
@@ -633,6 +636,9 @@ class Reply(models.Model):
     needs_review = models.BooleanField("待补全", default=False)
     review_note = models.CharField("待补全事项", max_length=255, blank=True)
 
+    # The full text is kept once; its changes are in ReplyChange.
+    history = HistoricalRecords(verbose_name="答复历史", excluded_fields=["text"])
+
     class Meta:
         verbose_name = "答复"
         verbose_name_plural = "答复"
@@ -740,6 +746,8 @@ class Feedback(models.Model):
     comment = models.TextField("意见", blank=True)
     received_on = models.DateField("反馈日期", null=True, blank=True)
 
+    history = HistoricalRecords(verbose_name="反馈历史")
+
     class Meta:
         verbose_name = "反馈"
         verbose_name_plural = "反馈"
@@ -769,6 +777,8 @@ class Rehandling(models.Model):
     )
     opened_on = models.DateField("重新办理日期")
     due_on = models.DateField("重新答复期限")
+
+    history = HistoricalRecords(verbose_name="重新办理历史")
 
     class Meta:
         verbose_name = "重新办理"

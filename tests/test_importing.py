@@ -219,3 +219,13 @@ def test_a_letter_without_a_number_is_rejected_and_writes_nothing():
     assert outcome.status == ImportStatus.REJECTED
     assert "编号" in outcome.error
     assert row_counts() == {model.__name__: 0 for model in ALL_MODELS}
+
+
+@pytest.mark.django_db
+def test_an_import_keeps_its_own_provenance_and_writes_no_people_history():
+    load(SEED_120)
+    changed = SEED_120.decode().replace("3569411", "3569999").encode()
+    load(changed, "corrected.txt")
+    assert Reply.history.count() == 0
+    assert Proposal.history.count() == 0
+    assert ReplyChange.objects.count() == 1

@@ -187,3 +187,40 @@ def test_a_bureau_officer_files_replies_and_contacts_under_their_own_bureau_only
     assert list(form.fields["proposal"].queryset) == [world["ours"]]
     form = client.get(reverse("admin:proposals_contact_add")).context["adminform"].form
     assert list(form.fields["reply"].queryset) == [world["ours"].replies.get()]
+
+
+def test_history_is_kept_with_who_and_shown_only_to_those_who_see_the_object(client, logins, world):
+    ours, theirs = world["ours"].assignments.get(), world["theirs"].assignments.get()
+    clerk = client_for(client, logins, Role.CLERK)
+    change_url = reverse("admin:proposals_assignment_change", args=[ours.pk])
+    form = clerk.get(change_url).context["adminform"].form
+    data = {
+        **form.initial,
+        "due_on": "2022-08-15",
+        "proposal": ours.proposal_id,
+        "bureau": ours.bureau_id,
+    }
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    for prefix in ("extension_requests", "return_requests"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    assert clerk.post(change_url, data).status_code == 302
+    latest = ours.history.latest()
+    assert (latest.history_user.username, latest.due_on) == ("clerk", date(2022, 8, 15))
+    assert latest.prev_record.due_on == date(2022, 7, 1)
+    history = clerk.get(reverse("admin:proposals_assignment_history", args=[ours.pk]))
+    assert history.status_code == 200
+
+    officer = client_for(client, logins, Role.BUREAU)
+    assert (
+        officer.get(reverse("admin:proposals_assignment_history", args=[ours.pk])).status_code
+        == 200
+    )
+    for url in [
+        reverse("admin:proposals_assignment_history", args=[theirs.pk]),
+        reverse("admin:proposals_proposal_history", args=[world["theirs"].pk]),
+        reverse(
+            "admin:proposals_assignment_simple_history",
+            args=[theirs.pk, theirs.history.latest().history_id],
+        ),
+    ]:
+        assert officer.get(url).status_code == 404
