@@ -224,3 +224,26 @@ def test_history_is_kept_with_who_and_shown_only_to_those_who_see_the_object(cli
         ),
     ]:
         assert officer.get(url).status_code == 404
+
+
+def test_the_demo_data_shows_every_state(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from proposals.models import Turn
+
+    call_command("setup_demo", stdout=StringIO())
+    call_command("setup_demo", stdout=StringIO())  # twice: nothing is duplicated
+    proposals = list(Proposal.objects.filter(number__gte=900).with_handling_status())
+    assert len(proposals) == 7
+    turns = {p.turn for p in proposals}
+    assert turns == {Turn.CLERK_ASSIGN, Turn.LEAD, Turn.MEMBER, Turn.CLERK_CLOSE, Turn.REHANDLING}
+    assert sum(p.is_overdue for p in proposals) == 1
+    assert sum(p.is_due_soon for p in proposals) >= 1
+    assert {p.handling_status for p in proposals} >= {
+        "unassigned",
+        "assigned",
+        "replied",
+        "feedback",
+    }

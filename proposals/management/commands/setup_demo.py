@@ -1,9 +1,11 @@
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
+from proposals.demo import LEAD as DEMO_BUREAU
+from proposals.demo import demo_proposals_ensure
 from proposals.models import Bureau
 from proposals.roles import Role, login_ensure
 
-DEMO_BUREAU = ("焦作市", "焦作市工业和信息化局")
 DEMO_LOGINS = [
     ("clerk", Role.CLERK, "提案委工作人员：可做一切"),
     ("gongxin", Role.BUREAU, f"{DEMO_BUREAU[1]}工作人员：只见本单位承办的提案"),
@@ -12,7 +14,10 @@ DEMO_LOGINS = [
 
 
 class Command(BaseCommand):
-    help = "创建演示账号，每个角色一个（已存在则重设密码），并打印登录信息。"
+    help = (
+        "创建演示账号，每个角色一个（已存在则重设密码），并打印登录信息；"
+        "再补充处于各个办理阶段的演示提案（已有的不重复创建）。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -30,3 +35,7 @@ class Command(BaseCommand):
                 bureau=bureau if role == Role.BUREAU else None,
             )
             self.stdout.write(self.style.SUCCESS(f"  {username:<8} {description}"))
+        created = demo_proposals_ensure(timezone.localdate())
+        self.stdout.write(
+            f"演示提案：新建 {len(created)} 件（办理中、即将到期、超期、已答复、满意、重新办理、未交办）。"
+        )

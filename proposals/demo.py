@@ -1,0 +1,64 @@
+"""Demo proposals in every handling state, dated relative to today, made through the services."""
+
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from proposals.deadlines import add_months
+from proposals.models import Body, Bureau, Member, Proposal, Reply, Session
+from proposals.services import feedback_record, proposals_assign
+
+DEMO_SESSION = {"body": Body.CPPCC, "region": "焦作市", "term": 14, "meeting": 5}
+LEAD = ("焦作市", "焦作市工业和信息化局")
+CO_HANDLER = ("焦作市", "焦作市商务局")
+
+# number, title, proposer, months since assignment (None: unassigned), reply grade, feedback
+DEMO_PROPOSALS = [
+    (901, "关于加快推进5G基站建设的提案", "王建国", 0.3, None, None),
+    (902, "关于支持中小企业数字化转型的提案", "李秀英", 2.8, None, None),
+    (903, "关于完善老旧小区停车设施的提案", "张伟", 4, None, None),
+    (904, "关于培育专精特新企业梯队的提案", "刘芳", 2, "A", None),
+    (905, "关于优化营商环境的提案", "陈静", 2.5, "B", "satisfied"),
+    (906, "关于加强工业用地保障的提案", "杨洋", 3, "C", "not_satisfied"),
+    (907, "关于发展夜间经济的提案", "赵磊", None, None, None),
+]
+
+
+@transaction.atomic
+def demo_proposals_ensure(today: date) -> list[Proposal]:
+    """Create the demo proposals that do not exist yet; return those created."""
+    session, _ = Session.objects.get_or_create(**DEMO_SESSION)
+    lead, _ = Bureau.objects.get_or_create(region=LEAD[0], name=LEAD[1])
+    co_handler, _ = Bureau.objects.get_or_create(region=CO_HANDLER[0], name=CO_HANDLER[1])
+    created = []
+    for number, title, proposer, months_ago, grade, satisfaction in DEMO_PROPOSALS:
+        if Proposal.objects.filter(session=session, number=number).exists():
+            continue
+        proposal = Proposal.objects.create(session=session, number=number, title=title)
+        member, _ = Member.objects.get_or_create(
+            body=session.body, region=session.region, name=proposer
+        )
+        proposal.proposer_links.create(member=member, position=1)
+        created.append(proposal)
+        if months_ago is None:
+            continue
+        assigned_on = add_months(today, -int(months_ago)) - timedelta(
+            days=round((months_ago % 1) * 30)
+        )
+        proposals_assign(
+            proposals=[proposal], lead=lead, co_handlers=[co_handler], assigned_on=assigned_on
+        )
+        proposal.assignments.filter(bureau=co_handler).update(opinion_on=assigned_on)
+        if grade is None:
+            continue
+        replied_on = min(today, assigned_on + timedelta(days=60))
+        Reply.objects.create(proposal=proposal, bureau=lead, grade_id=grade, reply_date=replied_on)
+        if satisfaction:
+            feedback_record(
+                proposal=proposal,
+                member=member,
+                satisfaction=satisfaction,
+                source="paper",
+                received_on=min(today, replied_on + timedelta(days=10)),
+            )
+    return created
