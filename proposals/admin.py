@@ -5,10 +5,12 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from proposals.exports import csv_response, export_queryset, proposal_rows, xlsx_response
 from proposals.models import (
     Assignment,
     Bureau,
@@ -31,9 +33,14 @@ from proposals.models import (
 from proposals.roles import Role, officer_bureau_id, role_of
 from proposals.services import (
     extension_decide,
+    extension_grant,
     extension_request_check,
     feedback_check,
     feedback_record,
+    proposal_close,
+    proposals_assign,
+    reply_grade_set,
+    reply_publish,
     return_decide,
     return_request_check,
 )
@@ -141,6 +148,53 @@ class GradeAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "definition", "aliases"]
 
 
+def apply_each(model_admin, request, objects, apply) -> None:
+    """Apply a service to each selected object; report what was done and each refusal."""
+    done = 0
+    for obj in objects:
+        try:
+            apply(obj)
+            done += 1
+        except ValidationError as error:
+            model_admin.message_user(request, f"{obj}：{error.messages[0]}", messages.ERROR)
+    if done:
+        model_admin.message_user(request, f"已处理 {done} 项。", messages.SUCCESS)
+
+
+def action_with_form(model_admin, request, queryset, form_class, description, apply):
+    """Ask for `form_class` on an intermediate page, then apply(obj, cleaned_data) to each."""
+    form = form_class(request.POST if "apply" in request.POST else None)
+    if form.is_valid():
+        apply_each(model_admin, request, queryset, lambda obj: apply(obj, form.cleaned_data))
+        return None
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": description,
+        "description": description,
+        "form": form,
+        "objects": queryset,
+        "action": request.POST["action"],
+    }
+    return TemplateResponse(request, "admin/proposals/action_form.html", context)
+
+
+class AssignForm(forms.Form):
+    lead = forms.ModelChoiceField(Bureau.objects.all(), label="主办单位")
+    co_handlers = forms.ModelMultipleChoiceField(
+        Bureau.objects.all(), required=False, label="协办单位"
+    )
+    assigned_on = forms.DateField(label="交办日期", initial=timezone.localdate)
+
+
+class ExtendForm(forms.Form):
+    due_on = forms.DateField(label="答复期限延至")
+    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class GradeForm(forms.Form):
+    grade = forms.ModelChoiceField(Grade.objects.all(), label="办理结果")
+
+
 class AttentionFilter(admin.SimpleListFilter):
     """Shown first and on by default: what a clerk must look at today."""
 
@@ -240,8 +294,55 @@ class ProposalAdmin(VisibleHistoryAdmin):
     autocomplete_fields = ["session"]
     inlines = [ProposerInline, AssignmentInline, ReplyInline, FeedbackInline]
 
+    actions = ["assign", "extend", "close", "export_csv", "export_xlsx"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).with_handling_status()
+
+    @admin.action(description="交办所选提案（主办、协办）", permissions=["change"])
+    def assign(self, request, queryset):
+        def apply(proposal, data):
+            proposals_assign(
+                proposals=[proposal],
+                lead=data["lead"],
+                co_handlers=data["co_handlers"],
+                assigned_on=data["assigned_on"],
+            )
+
+        return action_with_form(self, request, queryset, AssignForm, "交办所选提案", apply)
+
+    @admin.action(description="延长所选提案的答复期限", permissions=["change"])
+    def extend(self, request, queryset):
+        def apply(proposal, data):
+            lead = proposal.assignments.active().filter(role=Assignment.Role.LEAD).first()
+            if lead is None:
+                raise ValidationError("尚未交办主办单位。")
+            extension_grant(
+                assignment=lead,
+                due_on=data["due_on"],
+                reason=data["reason"],
+                user=request.user,
+                today=timezone.localdate(),
+            )
+
+        return action_with_form(self, request, queryset, ExtendForm, "延长答复期限", apply)
+
+    @admin.action(description="办结所选提案", permissions=["change"])
+    def close(self, request, queryset):
+        today = timezone.localdate()
+        apply_each(self, request, queryset, lambda p: proposal_close(proposal=p, on=today))
+
+    def _export(self, queryset, respond):
+        selected = Proposal.objects.filter(pk__in=queryset.values("pk"))
+        return respond(proposal_rows(export_queryset(selected)), "提案办理情况")
+
+    @admin.action(description="导出所选为 CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        return self._export(queryset, csv_response)
+
+    @admin.action(description="导出所选为 Excel（XLSX）", permissions=["view"])
+    def export_xlsx(self, request, queryset):
+        return self._export(queryset, xlsx_response)
 
     def get_inlines(self, request, obj):
         # A bureau officer sees the assignments and replies of their proposals, not the rest.
@@ -442,8 +543,41 @@ class ReplyChangeInline(admin.TabularInline):
 @admin.register(Reply)
 class ReplyAdmin(VisibleHistoryAdmin):
     bureau_path = "bureau_id"
-    list_display = ["proposal", "bureau", "doc_number", "grade", "reply_date", "needs_review"]
-    list_filter = ["needs_review", "grade", "round", "proposal__session"]
+    actions = ["set_grade", "publish"]
+
+    def has_publish_permission(self, request):
+        return role_of(request.user) == Role.CLERK
+
+    @admin.action(description="设定所选答复的办理结果", permissions=["change"])
+    def set_grade(self, request, queryset):
+        def apply(reply, data):
+            if not self.has_change_permission(request, reply):
+                raise ValidationError("不是本单位的答复。")
+            reply_grade_set(reply=reply, grade=data["grade"])
+
+        return action_with_form(self, request, queryset, GradeForm, "设定办理结果", apply)
+
+    @admin.action(description="公开所选答复", permissions=["publish"])
+    def publish(self, request, queryset):
+        today = timezone.localdate()
+        apply_each(self, request, queryset, lambda reply: reply_publish(reply=reply, on=today))
+
+    list_display = [
+        "proposal",
+        "bureau",
+        "doc_number",
+        "grade",
+        "reply_date",
+        "needs_review",
+        "published_on",
+    ]
+    list_filter = [
+        "needs_review",
+        "grade",
+        "round",
+        ("published_on", admin.EmptyFieldListFilter),
+        "proposal__session",
+    ]
     list_select_related = ["proposal__session", "bureau", "grade"]
     search_fields = ["doc_number", "proposal__title", "bureau__name", "signer"]
     autocomplete_fields = ["proposal", "bureau"]

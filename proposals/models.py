@@ -635,6 +635,9 @@ class Reply(models.Model):
     imported_at = models.DateTimeField("导入时间", null=True, blank=True)
     needs_review = models.BooleanField("待补全", default=False)
     review_note = models.CharField("待补全事项", max_length=255, blank=True)
+    published_on = models.DateField(
+        "公开日期", null=True, blank=True, help_text="有日期的答复对公众公开（电话号码除外）。"
+    )
 
     # The full text is kept once; its changes are in ReplyChange.
     history = HistoricalRecords(verbose_name="答复历史", excluded_fields=["text"])

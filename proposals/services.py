@@ -16,9 +16,11 @@ from proposals.models import (
     Bureau,
     ExtensionRequest,
     Feedback,
+    Grade,
     Member,
     Proposal,
     Rehandling,
+    Reply,
     RequestStatus,
     ReturnRequest,
 )
@@ -263,3 +265,30 @@ def proposal_close(*, proposal: Proposal, on: date) -> Proposal:
     proposal.closed_on = on
     proposal.save(update_fields=["closed_on"])
     return proposal
+
+
+@transaction.atomic
+def extension_grant(
+    *, assignment: Assignment, due_on: date, reason: str, user: AbstractBaseUser, today: date
+) -> ExtensionRequest:
+    """A clerk extends an assignment directly: recorded as a request the clerk approved."""
+    request = extension_request_create(
+        assignment=assignment, requested_due_on=due_on, reason=reason, user=user, today=today
+    )
+    return extension_decide(request=request, approve=True, user=user, today=today)
+
+
+@transaction.atomic
+def reply_grade_set(*, reply: Reply, grade: Grade) -> Reply:
+    reply.grade = grade
+    reply.save(update_fields=["grade"])
+    return reply
+
+
+@transaction.atomic
+def reply_publish(*, reply: Reply, on: date) -> Reply:
+    """Make a reply public (its phone numbers stay hidden on public pages)."""
+    if reply.published_on is None:
+        reply.published_on = on
+        reply.save(update_fields=["published_on"])
+    return reply
