@@ -83,8 +83,12 @@ _COMPARED_FIELDS = [
 class LetterImporter:
     """Imports letters one transaction each, remembering sessions and bureaus across a batch."""
 
-    def __init__(self, defaults: LetterDefaults | None = None) -> None:
+    def __init__(
+        self, defaults: LetterDefaults | None = None, only_bureau: Bureau | None = None
+    ) -> None:
+        """`only_bureau`: accept only letters that this bureau issued (a bureau officer's upload)."""
         self.defaults = defaults or LetterDefaults()
+        self.only_bureau = only_bureau
         self._forget()
 
     def _forget(self) -> None:
@@ -105,7 +109,7 @@ class LetterImporter:
         if isinstance(parsed, Rejection):
             return ImportOutcome(name, ImportStatus.REJECTED, parsed.reason)
         parsed = with_defaults(parsed, self.defaults)
-        missing = missing_key_parts(parsed)
+        missing = missing_key_parts(parsed) or self._not_ours(parsed)
         if missing:
             return ImportOutcome(name, ImportStatus.REJECTED, missing, parsed)
         if Reply.objects.filter(source_sha256=letter.sha256).exists():
@@ -120,6 +124,14 @@ class LetterImporter:
                 name, ImportStatus.REJECTED, f"数据库拒绝写入（database error）：{error}", parsed
             )
         return ImportOutcome(name, status, None, parsed, changes)
+
+    def _not_ours(self, parsed: ParsedReply) -> str | None:
+        if self.only_bureau is None:
+            return None
+        issuer = self._bureaus.find(region=parsed.region or "", name=parsed.issuer or "")
+        if issuer != self.only_bureau:
+            return f"只能导入本单位（{self.only_bureau}）的答复函；此函的答复单位是{parsed.issuer or '不详'}"
+        return None
 
     def _session(self, parsed: ParsedReply) -> Session:
         key = (parsed.body, parsed.region or "", parsed.term, parsed.meeting)

@@ -30,6 +30,8 @@ BUREAU_PERMISSIONS = {
     "member": ["view"],
     "grade": ["view"],
     "feedback": ["view"],
+    "importrun": ["view", "add"],
+    "importedfile": ["view"],
 }
 
 
