@@ -196,6 +196,13 @@ class ExtendForm(forms.Form):
     reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class ReassignForm(forms.Form):
+    reassign_to = forms.ModelChoiceField(
+        Bureau.objects.all(), required=False, label="改交给", help_text="留空则只退回，稍后再交办。"
+    )
+    note = forms.CharField(label="审批意见", required=False)
+
+
 class GradeForm(forms.Form):
     grade = forms.ModelChoiceField(Grade.objects.all(), label="办理结果")
 
@@ -298,6 +305,7 @@ class ProposalAdmin(VisibleHistoryAdmin):
     search_fields = ["title", "proposers__name", "=number"]
     autocomplete_fields = ["session"]
     inlines = [ProposerInline, AssignmentInline, ReplyInline, FeedbackInline]
+    readonly_fields = ["whose_turn"]
 
     actions = ["assign", "extend", "close", "export_csv", "export_xlsx"]
 
@@ -363,6 +371,10 @@ class ProposalAdmin(VisibleHistoryAdmin):
         if proposal.is_due_soon:
             return format_html('<span style="color:#b45309">{}（即将到期）</span>', label)
         return label
+
+    @admin.display(description="现在轮到")
+    def whose_turn(self, proposal):
+        return self.turn_column(proposal) if proposal.pk else "—"
 
     @admin.display(description="轮到谁 · 期限", ordering="turn_due_on")
     def turn_column(self, proposal):
@@ -522,6 +534,20 @@ class ReturnRequestAdmin(BureauRequestAdmin):
     list_display = ["assignment", "requested_on", "status", "decided_on", "reassigned_to"]
     readonly_fields = [*BureauRequestAdmin.readonly_fields, "reassigned_to"]
     decide = staticmethod(return_decide)
+
+    @admin.action(description="批准所选退回，并改交其他单位")
+    def approve(self, request, queryset):
+        def apply(return_request, data):
+            return_decide(
+                request=return_request,
+                approve=True,
+                user=request.user,
+                today=timezone.localdate(),
+                reassign_to=data["reassign_to"],
+                note=data["note"],
+            )
+
+        return action_with_form(self, request, queryset, ReassignForm, "批准退回并改交", apply)
 
 
 class ContactInline(admin.TabularInline):

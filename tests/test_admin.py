@@ -11,6 +11,7 @@ from proposals.models import (
     Contact,
     Feedback,
     Grade,
+    ImportRun,
     Member,
     Proposal,
     Reply,
@@ -36,6 +37,13 @@ def fill(make_proposal, make_assignment, make_reply, count: int, start: int = 0)
             reply.carbon_copies.create(recipient="市政协提案委", copies=1)
             member = Member.objects.create(name=f"委员{start + i}", body="cppcc", region="焦作市")
             Feedback.objects.create(proposal=proposal, member=member, satisfaction="satisfied")
+        assignment = proposal.assignments.get()
+        assignment.extension_requests.create(
+            requested_due_on=date.today(), reason="理由", requested_on=date.today()
+        )
+        assignment.return_requests.create(reason="理由", requested_on=date.today())
+        run = ImportRun.objects.create()
+        run.files.create(position=1, name="a.txt", data=b"x", preview_status="rejected")
 
 
 def changelist_queries(client, name: str) -> int:
@@ -46,7 +54,18 @@ def changelist_queries(client, name: str) -> int:
 
 
 @pytest.mark.parametrize(
-    "name", ["proposal", "assignment", "reply", "contact", "carboncopy", "feedback"]
+    "name",
+    [
+        "proposal",
+        "assignment",
+        "reply",
+        "contact",
+        "carboncopy",
+        "feedback",
+        "extensionrequest",
+        "returnrequest",
+        "importrun",
+    ],
 )
 def test_admin_list_queries_do_not_grow_with_the_number_of_rows(
     clerk_client, make_proposal, make_assignment, make_reply, name
@@ -186,3 +205,26 @@ def test_not_satisfied_feedback_entered_in_the_admin_opens_rehandling(
     assert clerk_client.post(url, form).status_code == 302
     rehandling = Rehandling.objects.get()
     assert (rehandling.proposal, rehandling.due_on) == (proposal, date(2022, 8, 31))
+
+
+def test_approving_a_return_reassigns_in_the_same_step(clerk_client, make_proposal, bureau):
+    from proposals.services import assignment_create, return_request_create
+
+    commerce = Bureau.objects.create(region="焦作市", name="焦作市商务局")
+    today = date.today()
+    assignment = assignment_create(
+        proposal=make_proposal(), bureau=bureau, role="lead", assigned_on=today
+    )
+    request = return_request_create(
+        assignment=assignment, reason="非本单位职责", user=None, today=today
+    )
+    url = reverse("admin:proposals_returnrequest_changelist")
+    form = {"action": "approve", "_selected_action": [request.pk]}
+    assert "改交给" in clerk_client.post(url, form).content.decode()
+    clerk_client.post(url, {**form, "apply": "1", "reassign_to": commerce.pk, "note": "改交商务局"})
+    request.refresh_from_db()
+    assert (request.status, request.reassigned_to.bureau) == ("approved", commerce)
+    page = clerk_client.get(
+        reverse("admin:proposals_proposal_change", args=[assignment.proposal_id])
+    ).content.decode()
+    assert "现在轮到" in page and "主办单位：答复（焦作市商务局）" in page
