@@ -1,0 +1,124 @@
+"""What every workbench page shares: visibility, history, and bulk actions with a form."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.template.response import TemplateResponse
+from simple_history.admin import SimpleHistoryAdmin
+
+from proposals.models import (
+    Bureau,
+    Proposal,
+    Reply,
+)
+from proposals.roles import officer_bureau_id
+
+
+class VisibleProposalsAdmin(admin.ModelAdmin):
+    """Rows are limited to those whose proposal the user may see, in lists and by URL alike.
+
+    `proposal_path` leads from the model to its proposal ("" for Proposal itself). Rows that
+    belong to a bureau (`bureau_path`) may be changed by a bureau officer of that bureau only.
+    """
+
+    proposal_path = "proposal"
+    bureau_path: str | None = None
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        visible = Proposal.objects.visible_to(request.user)
+        if not self.proposal_path:
+            return queryset & visible
+        return queryset.filter(**{f"{self.proposal_path}__in": visible.values("pk")})
+
+    def _is_others(self, request, obj) -> bool:
+        bureau_id = officer_bureau_id(request.user)
+        if bureau_id is None or obj is None or self.bureau_path is None:
+            return False
+        owner = obj
+        for step in self.bureau_path.split("__"):
+            owner = getattr(owner, step)
+        return owner != bureau_id
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._is_others(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A bureau officer may only file things under their own bureau and visible proposals.
+        bureau_id = officer_bureau_id(request.user)
+        if bureau_id is not None:
+            visible = Proposal.objects.visible_to(request.user)
+            if db_field.related_model is Bureau:
+                kwargs["queryset"] = Bureau.objects.filter(pk=bureau_id)
+            elif db_field.related_model is Proposal:
+                kwargs["queryset"] = visible
+            elif db_field.related_model is Reply:
+                kwargs["queryset"] = Reply.objects.filter(bureau=bureau_id, proposal__in=visible)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._is_others(request, obj)
+
+
+class VisibleHistoryAdmin(VisibleProposalsAdmin, SimpleHistoryAdmin):
+    """A tracked model's history (who, when, before/after), for those who may see the object.
+
+    simple-history's own views fall back to the historical rows when the object is not in
+    the queryset, which would show another bureau's history; they must find it visible first.
+    """
+
+    def _require_visible(self, request, object_id) -> None:
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_visible(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def apply_each(model_admin, request, objects, apply) -> None:
+    """Apply a service to each selected object; report what was done and each refusal."""
+    done = 0
+    for obj in objects:
+        try:
+            apply(obj)
+            done += 1
+        except ValidationError as error:
+            model_admin.message_user(request, f"{obj}：{error.messages[0]}", messages.ERROR)
+    if done:
+        model_admin.message_user(request, f"已处理 {done} 项。", messages.SUCCESS)
+
+
+def action_with_form(model_admin, request, queryset, form_class, description, apply):
+    """Ask for `form_class` on an intermediate page, then apply(obj, cleaned_data) to each."""
+    form = form_class(request.POST if "apply" in request.POST else None)
+    if form.is_valid():
+        apply_each(model_admin, request, queryset, lambda obj: apply(obj, form.cleaned_data))
+        return None
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": description,
+        "description": description,
+        "form": form,
+        "objects": queryset,
+        "action": request.POST["action"],
+    }
+    return TemplateResponse(request, "admin/proposals/action_form.html", context)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown on their parent's page and made elsewhere (by services, imports, requests)."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,43 @@
+"""Reference data: sessions, members, bureaus and their aliases, grades."""
+
+from django.contrib import admin
+
+from proposals.models import (
+    Bureau,
+    BureauAlias,
+    Grade,
+    Member,
+    Session,
+)
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "body", "region", "term", "meeting", "opened_on"]
+    list_filter = ["body", "region"]
+    search_fields = ["region"]
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ["name", "body", "region", "sector", "delegation"]
+    list_filter = ["body", "region", "sector"]
+    search_fields = ["name", "sector", "delegation"]
+
+
+class BureauAliasInline(admin.TabularInline):
+    model = BureauAlias
+    extra = 1
+
+
+@admin.register(Bureau)
+class BureauAdmin(admin.ModelAdmin):
+    list_display = ["name", "region", "needs_review"]
+    list_filter = ["needs_review", "region"]
+    search_fields = ["name", "aliases__name"]
+    inlines = [BureauAliasInline]
+
+
+@admin.register(Grade)
+class GradeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "definition", "aliases"]
