@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from proposals.models import (
     Assignment,
@@ -30,7 +31,7 @@ def clerk_client(client, db):
 def fill(make_proposal, make_assignment, make_reply, count: int, start: int = 0):
     for i in range(count):
         proposal = make_proposal(number=1000 + start + i)
-        make_assignment(proposal, due_on=date.today() - timedelta(days=i % 3))
+        make_assignment(proposal, due_on=timezone.localdate() - timedelta(days=i % 3))
         if i % 2:
             reply = make_reply(proposal)
             reply.contacts.create(unit="市工信局", name="李某", phone="3569133")
@@ -39,9 +40,9 @@ def fill(make_proposal, make_assignment, make_reply, count: int, start: int = 0)
             Feedback.objects.create(proposal=proposal, member=member, satisfaction="satisfied")
         assignment = proposal.assignments.get()
         assignment.extension_requests.create(
-            requested_due_on=date.today(), reason="理由", requested_on=date.today()
+            requested_due_on=timezone.localdate(), reason="理由", requested_on=timezone.localdate()
         )
-        assignment.return_requests.create(reason="理由", requested_on=date.today())
+        assignment.return_requests.create(reason="理由", requested_on=timezone.localdate())
         run = ImportRun.objects.create()
         run.files.create(position=1, name="a.txt", data=b"x", preview_status="rejected")
 
@@ -81,8 +82,8 @@ def test_the_overdue_filter_lists_only_overdue_proposals(
     clerk_client, make_proposal, make_assignment
 ):
     late, on_time = make_proposal(number=1), make_proposal(number=2)
-    make_assignment(late, due_on=date.today() - timedelta(days=1))
-    make_assignment(on_time, due_on=date.today() + timedelta(days=40))
+    make_assignment(late, due_on=timezone.localdate() - timedelta(days=1))
+    make_assignment(on_time, due_on=timezone.localdate() + timedelta(days=40))
     response = clerk_client.get(
         reverse("admin:proposals_proposal_changelist"), {"status": "overdue"}
     )
@@ -173,8 +174,8 @@ def test_the_proposal_list_shows_what_needs_attention_by_default(
     clerk_client, make_proposal, make_assignment
 ):
     late, calm = make_proposal(number=1), make_proposal(number=2)
-    make_assignment(late, due_on=date.today() - timedelta(days=1))
-    make_assignment(calm, due_on=date.today() + timedelta(days=60))
+    make_assignment(late, due_on=timezone.localdate() - timedelta(days=1))
+    make_assignment(calm, due_on=timezone.localdate() + timedelta(days=60))
     url = reverse("admin:proposals_proposal_changelist")
     assert list(clerk_client.get(url).context["cl"].result_list) == [late]
     everything = clerk_client.get(url, {"attention": "all"}).context["cl"].result_list
@@ -211,7 +212,7 @@ def test_approving_a_return_reassigns_in_the_same_step(clerk_client, make_propos
     from proposals.services import assignment_create, return_request_create
 
     commerce = Bureau.objects.create(region="焦作市", name="焦作市商务局")
-    today = date.today()
+    today = timezone.localdate()
     assignment = assignment_create(
         proposal=make_proposal(), bureau=bureau, role="lead", assigned_on=today
     )
