@@ -225,9 +225,15 @@ def _reply_upsert(
     }
     reply = None
     if not proposal_created:
-        reply = Reply.objects.filter(proposal=proposal, bureau=bureau, round=1).order_by().first()
+        reply = (
+            Reply.objects.filter(proposal=proposal, bureau=bureau, round=parsed.handling_round)
+            .order_by()
+            .first()
+        )
     if reply is None:
-        reply = Reply(proposal=proposal, bureau=bureau, **values, **provenance)
+        reply = Reply(
+            proposal=proposal, bureau=bureau, round=parsed.handling_round, **values, **provenance
+        )
         reply.save_without_historical_record()
         _children_create(reply, contacts, copies)
         return ImportStatus.IMPORTED, {}

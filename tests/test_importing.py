@@ -229,3 +229,18 @@ def test_an_import_keeps_its_own_provenance_and_writes_no_people_history():
     assert Reply.history.count() == 0
     assert Proposal.history.count() == 0
     assert ReplyChange.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_second_round_reply_is_filed_beside_the_first():
+    load(SEED_120)
+    second = (
+        SEED_120.decode()
+        .replace("第120号提案的答复", "第120号提案的再次答复")
+        .replace("办理结果：A", "办理结果：B")
+        .encode()
+    )
+    outcome = load(second, "second.txt")
+    assert outcome.status == ImportStatus.IMPORTED
+    assert [(r.round, r.grade_id) for r in Reply.objects.order_by("round")] == [(1, "A"), (2, "B")]
+    assert "handling_round" not in outcome.to_json()["reply"]

@@ -358,3 +358,15 @@ def test_the_region_is_the_place_at_the_sessions_level(issuer, title_level, regi
         title=f"{issuer}关于{title_level}政协十届二次会议第45号提案的答复", footer="2023年7月20日"
     )
     assert reply.region == region
+
+
+@pytest.mark.parametrize(
+    ("title", "handling_round"),
+    [
+        ("焦作市教育局关于市政协十四届五次会议第12号提案的答复", 1),
+        ("焦作市教育局关于市政协十四届五次会议第12号提案的再次答复", 2),
+        ("焦作市教育局关于市政协十四届五次会议第12号提案重新办理情况的答复", 2),
+    ],
+)
+def test_a_reply_after_rehandling_is_the_second_round(title, handling_round):
+    assert letter(title=title).handling_round == handling_round

@@ -26,6 +26,7 @@ _APPENDED_FORM = re.compile(
     r"(?:征询意见表|意见反馈表|反馈意见表|办理情况反馈表|满意度测评表|意见征询表|反馈表|回执)$"
 )
 _PLACEHOLDER = re.compile(r"[X×]{2,}|第[X×]+号|[X×]届|[X×]次会议|[○〇]{2,}号")
+_SECOND_ROUND = re.compile(r"再次答复|二次答复|再答复|补充答复|重新办理|再次办理|第二次答复")
 _BODY_BY_ADDRESS = {"委员": "cppcc", "代表": "npc"}
 
 
@@ -58,6 +59,9 @@ def parse_text(text: str) -> ParsedReply | Rejection:
     reply.proposers, reply.proposers_more = found.proposers, found.proposers_more
     reply.proposal_title = opening.find_proposal_title(found.text, title.line if title else None)
     reply.co_handlers = opening.find_co_handlers(lines, found.text)
+    said = "".join(part.key for part in (title.line if title else None, found.text) if part)
+    if _SECOND_ROUND.search(said):
+        reply.handling_round = 2
     _read_footer(reply, lines, header_end)
     if reply.region is None and reply.issuer:
         reply.region = header.region_of(reply.issuer, session.level if session else None)

@@ -40,12 +40,14 @@ class ParsedReply:
     printed_by: str | None = None
     contacts: list[ParsedContact] = field(default_factory=list)
     cc: list[ParsedCarbonCopy] = field(default_factory=list)
+    # 2 for a reply after re-handling (再次答复); kept out of the printed fields.
+    handling_round: int = 1
     text: str = ""
 
     def to_json(self) -> dict:
-        """The fields as the import command prints them (ISO dates, no full text)."""
+        """The fields as the import command prints them (ISO dates, no round, no full text)."""
         data = asdict(self)
-        del data["text"]
+        del data["text"], data["handling_round"]
         for key in ("reply_date", "printed_on"):
             data[key] = data[key].isoformat() if data[key] else None
         return data
