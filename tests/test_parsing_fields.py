@@ -370,3 +370,13 @@ def test_the_region_is_the_place_at_the_sessions_level(issuer, title_level, regi
 )
 def test_a_reply_after_rehandling_is_the_second_round(title, handling_round):
     assert letter(title=title).handling_round == handling_round
+
+
+def test_spaced_out_labels_are_read():
+    reply = letter(
+        header="办 理 结 果：B",
+        footer="焦作市教育局\n2022年7月1日\n联 系 人：李某\n联系 电话：3569133\n抄　送：市政协提案委",
+    )
+    assert reply.grade == "B"
+    assert [(c.name, c.phone) for c in reply.contacts] == [("李某", "3569133")]
+    assert [c.recipient for c in reply.cc] == ["市政协提案委"]

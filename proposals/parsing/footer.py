@@ -46,7 +46,8 @@ _CONTACT_LABELS = [
     ("电子邮箱", None),
     ("邮箱", None),
 ]
-_LABEL_ALTERNATION = "|".join(re.escape(label) for label, _ in _CONTACT_LABELS)
+# Letters space labels out (联 系 人): blanks may stand between a label's characters.
+_LABEL_ALTERNATION = "|".join(r"\s*".join(map(re.escape, label)) for label, _ in _CONTACT_LABELS)
 _BARE_LABEL = re.compile(rf"(?P<label>{_LABEL_ALTERNATION})")
 _CONTACT_FIELD = re.compile(rf"(?P<label>{_LABEL_ALTERNATION})\s*[:：]")
 _LABEL_KIND = dict(_CONTACT_LABELS)
@@ -119,7 +120,7 @@ def find_contacts(lines: list[Line]) -> list[ParsedContact]:
                 continue
             labels = [bare, *(m for m in labels if m.start() >= bare.end())]
         for n, label in enumerate(labels):
-            kind = _LABEL_KIND[label["label"]]
+            kind = _LABEL_KIND[re.sub(r"\s+", "", label["label"])]
             end = labels[n + 1].start() if n + 1 < len(labels) else len(key)
             if kind is None:
                 continue

@@ -56,7 +56,7 @@ _CITED = re.compile(r"《[^》]*$|依据|根据|按照|印发|转发|通知|意�
 
 _GRADE_TOKEN = r"(?P<g>[A-Ca-c甲乙丙])(?P<sub>\d?)\s*类?"
 GRADE_LABELLED = re.compile(
-    r"(?:办理结果|办复类别|答复类别|复文类别|办理类别|结果类别|类别标记|类别|类\s+别)\s*(?:标记)?\s*[:：]?\s*"
+    r"(?:办\s*理\s*结\s*果|办复类别|答复类别|复文类别|办理类别|结果类别|类别标记|类\s*别)\s*(?:标记)?\s*[:：]?\s*"
     rf"[(（【\[]?\s*{_GRADE_TOKEN}\s*[)）】\]]?(?![A-Za-z\u4e00-\u9fff]|\d)"
 )
 _GRADE_ALONE = re.compile(rf"^[(（【\[]?\s*{_GRADE_TOKEN}\s*[)）】\]]?(?:答复|件)?$")
