@@ -338,7 +338,8 @@ class ProposalQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> "ProposalQuerySet":
         """What `user` may see: clerks and viewers everything, a bureau officer the proposals
-        assigned (and not returned) to their bureau, anyone else nothing.
+        assigned (and not returned) to their bureau, an anonymous visitor the proposals with a
+        published reply, any other login nothing.
 
         The one rule of visibility: the admin and the web views both filter through it.
         """
@@ -351,7 +352,40 @@ class ProposalQuerySet(models.QuerySet):
         if role == Role.BUREAU:
             mine = Assignment.objects.active().filter(bureau=officer_bureau_id(user))
             return self.filter(pk__in=mine.values("proposal_id"))
+        if not user.is_authenticated:
+            return self.published()
         return self.none()
+
+    def for_list_page(self, today: date | None = None) -> "ProposalQuerySet":
+        """Everything a list row shows, in one query plus one for the proposers."""
+        return (
+            self.with_handling_status(today)
+            .select_related("session")
+            .prefetch_related("proposers")
+            .order_by("session", "number")
+        )
+
+    def figures(self, today: date | None = None) -> dict[str, int]:
+        """Counts for a dashboard: total, replied, outstanding, overdue, due within a week."""
+        today = today or timezone.localdate()
+        annotated = self.with_handling_status(today)
+        return annotated.aggregate(
+            total=models.Count("pk"),
+            replied=models.Count("pk", filter=Q(has_reply=True)),
+            outstanding=models.Count("pk", filter=Q(has_reply=False)),
+            overdue=models.Count("pk", filter=Q(is_overdue=True)),
+            due_this_week=models.Count(
+                "pk",
+                filter=Q(has_reply=False, lead_due_on__gte=today)
+                & Q(lead_due_on__lte=today + timedelta(days=7)),
+            ),
+        )
+
+    def published(self) -> "ProposalQuerySet":
+        """Proposals with a reply made public: what anonymous visitors may see."""
+        return self.filter(
+            pk__in=Reply.objects.filter(published_on__isnull=False).values("proposal_id")
+        )
 
 
 class Proposal(models.Model):
@@ -395,6 +429,15 @@ class Proposal(models.Model):
     @property
     def kind(self) -> str:
         return self.session.proposal_kind
+
+    # Labels of the annotations with_handling_status() adds.
+    @property
+    def handling_status_label(self) -> str:
+        return HandlingStatus(self.handling_status).label
+
+    @property
+    def turn_label(self) -> str:
+        return Turn(self.turn).label
 
 
 class ProposalProposer(models.Model):

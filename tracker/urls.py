@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.urls import path
-from django.views.generic import RedirectView
+
+from proposals import views
 
 urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("proposals/", views.ProposalListView.as_view(), name="proposal-list"),
+    path("proposals/<int:pk>/", views.ProposalDetailView.as_view(), name="proposal-detail"),
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]
