@@ -16,7 +16,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 
-from proposals.models import Assignment, Feedback, HandlingStatus, Proposal, Turn
+from proposals.models import Assignment, Feedback, Proposal
 
 HEADERS = [
     "会议",
@@ -86,8 +86,8 @@ def proposal_rows(proposals: Iterable[Proposal]) -> Iterator[list]:
             feedback[-1].received_on if feedback else None,
             "、".join(f.get_satisfaction_display() for f in feedback),
             proposal.closed_on,
-            HandlingStatus(proposal.handling_status).label,
-            Turn(proposal.turn).label,
+            proposal.handling_status_label,
+            proposal.turn_label,
             "是" if proposal.is_overdue else "否",
         ]
 

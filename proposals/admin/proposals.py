@@ -196,7 +196,7 @@ class ProposalAdmin(VisibleHistoryAdmin):
 
     @admin.display(description="办理状态", ordering="handling_status")
     def status_column(self, proposal):
-        label = HandlingStatus(proposal.handling_status).label
+        label = proposal.handling_status_label
         if proposal.is_overdue:
             return format_html('<strong style="color:#b91c1c">{}（已超期）</strong>', label)
         if proposal.is_due_soon:
@@ -209,7 +209,7 @@ class ProposalAdmin(VisibleHistoryAdmin):
 
     @admin.display(description="轮到谁 · 期限", ordering="turn_due_on")
     def turn_column(self, proposal):
-        label = Turn(proposal.turn).label
+        label = proposal.turn_label
         party = f"（{proposal.turn_party}）" if proposal.turn_party else ""
         due = f" · {proposal.turn_due_on:%Y-%m-%d}" if proposal.turn_due_on else ""
         return f"{label}{party}{due}"
