@@ -52,7 +52,15 @@ def demo_proposals_ensure(today: date) -> list[Proposal]:
         if grade is None:
             continue
         replied_on = min(today, assigned_on + timedelta(days=60))
-        Reply.objects.create(proposal=proposal, bureau=lead, grade_id=grade, reply_date=replied_on)
+        # Published on the day of the reply, so the public pages have something to show.
+        Reply.objects.create(
+            proposal=proposal,
+            bureau=lead,
+            grade_id=grade,
+            reply_date=replied_on,
+            published_on=replied_on,
+            text=f"{proposer}委员：\n您提出的“{title}”收悉，现答复如下：……",
+        )
         if satisfaction:
             feedback_record(
                 proposal=proposal,
