@@ -1,0 +1,67 @@
+"""Uploads of reply letters in the admin and their per-file outcomes."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from proposals.models.reference import Bureau
+
+
+class ImportRun(models.Model):
+    """One upload of reply letters in the admin: previewed first, then confirmed."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "待确认"
+        CONFIRMED = "confirmed", "已导入"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="上传人",
+    )
+    bureau = models.ForeignKey(
+        Bureau,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="限本单位",
+        help_text="承办单位工作人员上传时，只能导入本单位的答复函。",
+    )
+    created_at = models.DateTimeField("上传时间", default=timezone.now)
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PREVIEW)
+
+    class Meta:
+        verbose_name = "答复函导入"
+        verbose_name_plural = "答复函导入"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M} 导入（{self.get_status_display()}）"
+
+
+class ImportedFile(models.Model):
+    """A file of an import run: its bytes (so the confirm imports what was previewed) and outcomes."""
+
+    run = models.ForeignKey(
+        ImportRun, on_delete=models.CASCADE, related_name="files", verbose_name="导入"
+    )
+    position = models.PositiveIntegerField("顺序")
+    name = models.CharField("文件名", max_length=255)
+    data = models.BinaryField("文件内容")
+    preview_status = models.CharField("预览结果", max_length=10)
+    preview_error = models.TextField("预览说明", blank=True)
+    preview_changes = models.JSONField("将变更的字段", default=list, blank=True)
+    status = models.CharField("导入结果", max_length=10, blank=True)
+    error = models.TextField("导入说明", blank=True)
+
+    class Meta:
+        verbose_name = "导入文件"
+        verbose_name_plural = "导入文件"
+        ordering = ["run", "position"]
+
+    def __str__(self) -> str:
+        return self.name
