@@ -39,7 +39,7 @@ def worker(kind: str, target: str) -> dict:
         from proposals.parsing import ParsedReply, parse_reply
 
         files = sorted(Path(target).iterdir())
-        parsed = sum(isinstance(parse_reply(p.read_bytes(), p.name), ParsedReply) for p in files)
+        parsed = sum(isinstance(parse_reply(p.read_bytes()), ParsedReply) for p in files)
         count = len(files)
         assert parsed == count, f"only {parsed} of {count} parsed"
     elif kind == "import":

@@ -26,7 +26,7 @@ SEED = (
     ],
 )
 def test_a_letter_reads_the_same_in_every_encoding(data):
-    reply = parse_reply(data, "letter.txt")
+    reply = parse_reply(data)
     assert isinstance(reply, ParsedReply), reply
     assert reply.proposers == ["彭增康", "贾辉", "陈玮"]
     assert reply.cc[-1].recipient == "委员所在县（市、区）人大、政府"
@@ -48,7 +48,7 @@ def docx_bytes(text: str, table_rows: list[list[str]] | None = None) -> bytes:
 
 def test_a_docx_letter_is_read_with_its_tables_in_order():
     data = docx_bytes(DISTRICT_GRADE_AT_END, [["发布机构", "郑州市金水区城市管理局"]])
-    reply = parse_reply(data, "letter.docx")
+    reply = parse_reply(data)
     assert isinstance(reply, ParsedReply), reply
     assert reply.proposal_number == 56
     assert reply.grade == "C"
@@ -72,13 +72,13 @@ def test_a_docx_letter_is_read_with_its_tables_in_order():
     ],
 )
 def test_a_file_that_cannot_be_read_is_rejected_with_a_reason(data, reason):
-    result = parse_reply(data, "file")
+    result = parse_reply(data)
     assert isinstance(result, Rejection), result
     assert reason in result.reason
 
 
 def test_a_letter_cut_off_before_its_end_is_rejected_as_truncated():
     cut = SEED[: SEED.index("二、采取有力措施")]
-    result = parse_reply(cut.encode("utf-8"), "cut.txt")
+    result = parse_reply(cut.encode("utf-8"))
     assert isinstance(result, Rejection)
     assert "截断" in result.reason

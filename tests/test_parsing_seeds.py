@@ -13,7 +13,7 @@ SEEDS = ROOT / "fixtures/replies"
 
 
 def parsed(name: str):
-    return parse_reply((SEEDS / name).read_bytes(), name)
+    return parse_reply((SEEDS / name).read_bytes())
 
 
 @pytest.mark.parametrize("name", [n for n, e in EXPECTED.items() if e["is_reply"]])

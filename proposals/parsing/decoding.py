@@ -18,7 +18,7 @@ BOMS = [
 ]
 
 
-def decode(data: bytes, filename: str = "") -> str | Rejection:
+def decode(data: bytes) -> str | Rejection:
     """The text of `data`, or a Rejection saying why it cannot be read as a letter.
 
     Text encodings are tried in a fixed order (BOM, strict UTF-8, strict GB18030) and a

@@ -31,7 +31,7 @@ class LetterFile:
 def letter_from_bytes(name: str, data: bytes) -> LetterFile:
     """Hash and parse one file's bytes. Never raises: a parser fault becomes a rejection."""
     try:
-        result = parse_reply(data, name)
+        result = parse_reply(data)
     except Exception as error:  # the batch must go on; the reason names the fault
         result = Rejection(
             f"解析出错，请把文件交给维护人员（parser error: {type(error).__name__}）"

@@ -30,9 +30,9 @@ _SECOND_ROUND = re.compile(r"再次答复|二次答复|再答复|补充答复|�
 _BODY_BY_ADDRESS = {"委员": "cppcc", "代表": "npc"}
 
 
-def parse_reply(data: bytes, filename: str = "") -> ParsedReply | Rejection:
+def parse_reply(data: bytes) -> ParsedReply | Rejection:
     """Parse one file's bytes; return its fields or why it is not imported."""
-    text = decode(data, filename)
+    text = decode(data)
     if isinstance(text, Rejection):
         return text
     return parse_text(text)
