@@ -127,8 +127,11 @@ def _read_session(
     for source in (title.line if title else None, found.text):
         if source is None:
             continue
-        start = session.end if session and source is (title.line if title else None) else 0
-        number = header.find_number(source.key, start) or header.find_number(source.key)
+        # The number follows the session phrase (a year or term before it is not the number).
+        here = header.find_session(source.key)
+        number = header.find_number(source.key, here.end if here else 0)
+        if number is None and here:
+            number = header.find_number(source.key)
         if number is not None:
             reply.proposal_number = number
             break
