@@ -6,7 +6,7 @@ from django.db import transaction
 
 from proposals.deadlines import add_months
 from proposals.models import Body, Bureau, Member, Proposal, Reply, Session
-from proposals.services import feedback_record, proposals_assign
+from proposals.services import feedback_record, proposals_assign, proposals_derived_refresh
 
 DEMO_SESSION = {"body": Body.CPPCC, "region": "焦作市", "term": 14, "meeting": 5}
 LEAD = ("焦作市", "焦作市工业和信息化局")
@@ -69,4 +69,5 @@ def demo_proposals_ensure(today: date) -> list[Proposal]:
                 source="paper",
                 received_on=min(today, replied_on + timedelta(days=10)),
             )
+    proposals_derived_refresh(proposal.pk for proposal in created)
     return created

@@ -32,6 +32,7 @@ from proposals.models import (
 from proposals.parsing import ParsedReply, Rejection
 from proposals.parsing.files import LetterFile, letter_from_bytes
 from proposals.parsing.header import region_of
+from proposals.services import proposals_derived_refresh
 
 
 class ImportStatus(StrEnum):
@@ -171,7 +172,12 @@ class LetterImporter:
         co_handlers = [self._bureaus.resolve(region=region, name=n) for n in parsed.co_handlers]
         notes = _assignments_ensure(proposal, created, bureau, co_handlers)
         values = _reply_values(parsed, bureau, notes, self._grades)
-        return _reply_upsert(proposal, created, bureau, values, parsed, source_name, sha256)
+        status, changes = _reply_upsert(
+            proposal, created, bureau, values, parsed, source_name, sha256
+        )
+        if status != ImportStatus.UNCHANGED:
+            proposals_derived_refresh([proposal.pk])
+        return status, changes
 
 
 def _commit_without_waiting_for_disk() -> None:

@@ -25,6 +25,21 @@ from proposals.models import (
     ReturnRequest,
 )
 from proposals.rules import deadline_rules
+from proposals.search import search_index_refresh
+
+
+def _status_refresh(*proposal_ids: int) -> None:
+    Proposal.objects.filter(pk__in=proposal_ids).refresh_stored_status()
+
+
+def proposals_derived_refresh(proposal_ids: Iterable[int]) -> None:
+    """Bring the stored status and the search index of these proposals up to date.
+
+    For writes that go around the services: imports and the admin's own forms and deletes.
+    """
+    proposals = Proposal.objects.filter(pk__in=list(proposal_ids))
+    proposals.refresh_stored_status()
+    search_index_refresh(proposals.only("title"))
 
 
 def reply_due_on(assigned_on: date) -> date:
@@ -50,6 +65,7 @@ def assignment_create(
         raise ValidationError(f"{proposal}已交办给{bureau}。")
     assignment.full_clean(validate_constraints=False)
     assignment.save()
+    _status_refresh(proposal.pk)
     return assignment
 
 
@@ -144,6 +160,7 @@ def extension_decide(
         assignment = request.assignment
         assignment.due_on = request.requested_due_on
         assignment.save(update_fields=["due_on"])
+        _status_refresh(assignment.proposal_id)
     return request
 
 
@@ -191,6 +208,7 @@ def return_decide(
         returned = request.assignment
         returned.returned_on = today
         returned.save(update_fields=["returned_on"])
+        _status_refresh(returned.proposal_id)
         if reassign_to is not None:
             request.reassigned_to = assignment_create(
                 proposal=returned.proposal,
@@ -210,6 +228,7 @@ def co_handler_opinion_record(*, assignment: Assignment, on: date) -> Assignment
     _require_standing(assignment)
     assignment.opinion_on = on
     assignment.save(update_fields=["opinion_on"])
+    _status_refresh(assignment.proposal_id)
     return assignment
 
 
@@ -254,6 +273,7 @@ def feedback_record(
             opened_on=received_on,
             due_on=deadline_rules().rehandling_due_on(received_on),
         )
+    _status_refresh(proposal.pk)
     return feedback
 
 
@@ -264,6 +284,7 @@ def proposal_close(*, proposal: Proposal, on: date) -> Proposal:
         raise ValidationError("尚未答复，不能办结。")
     proposal.closed_on = on
     proposal.save(update_fields=["closed_on"])
+    _status_refresh(proposal.pk)
     return proposal
 
 

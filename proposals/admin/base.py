@@ -13,6 +13,7 @@ from proposals.models import (
     Reply,
 )
 from proposals.roles import officer_bureau_id
+from proposals.services import proposals_derived_refresh
 
 
 class VisibleProposalsAdmin(admin.ModelAdmin):
@@ -59,6 +60,32 @@ class VisibleProposalsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not self._is_others(request, obj)
+
+    # The admin's own forms and deletes go around the services, so they refresh what is
+    # derived from the rows they wrote: the stored status and the search index.
+    def _proposal_ids(self, objects) -> set[int]:
+        path = f"{self.proposal_path}_id" if self.proposal_path else "pk"
+        ids = set()
+        for obj in objects:
+            *steps, last = path.split("__")
+            for step in steps:
+                obj = getattr(obj, step)
+            ids.add(getattr(obj, last))
+        return ids
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        proposals_derived_refresh(self._proposal_ids([form.instance]))
+
+    def delete_model(self, request, obj):
+        ids = self._proposal_ids([obj])
+        super().delete_model(request, obj)
+        proposals_derived_refresh(ids)
+
+    def delete_queryset(self, request, queryset):
+        ids = self._proposal_ids(queryset)
+        super().delete_queryset(request, queryset)
+        proposals_derived_refresh(ids)
 
 
 class VisibleHistoryAdmin(VisibleProposalsAdmin, SimpleHistoryAdmin):

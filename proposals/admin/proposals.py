@@ -131,7 +131,14 @@ class ProposalAdmin(VisibleHistoryAdmin):
         "turn_column",
     ]
     list_display_links = ["number", "title"]
-    list_filter = [AttentionFilter, HandlingStatusFilter, "session", "is_key", "category"]
+    list_filter = [
+        AttentionFilter,
+        HandlingStatusFilter,
+        "session",
+        "is_key",
+        "category",
+        "disposition",
+    ]
     list_select_related = ["session"]
     search_fields = ["title", "proposers__name", "=number"]
     autocomplete_fields = ["session"]

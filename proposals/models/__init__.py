@@ -35,6 +35,7 @@ from proposals.models.reference import (
     normalise_grade_text,
 )
 from proposals.models.replies import CarbonCopy, Contact, Reply, ReplyChange
+from proposals.models.search import SearchDocument
 
 __all__ = [
     "Assignment",
@@ -63,6 +64,7 @@ __all__ = [
     "ReplyChange",
     "RequestStatus",
     "ReturnRequest",
+    "SearchDocument",
     "Session",
     "Turn",
     "normalise_grade_text",

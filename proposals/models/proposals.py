@@ -34,6 +34,23 @@ class Turn(models.TextChoices):
     NOBODY = "nobody", "已办结"
 
 
+def _deadline_flags(due_field: str, today: date, soon: date) -> dict:
+    """`is_overdue` (the pending due date has passed; due today is not yet overdue) and
+    `is_due_soon` (it falls within DUE_SOON_DAYS from today)."""
+    return {
+        "is_overdue": Case(
+            When(**{f"{due_field}__lt": today}, then=Value(True)),
+            default=Value(False),
+            output_field=models.BooleanField(),
+        ),
+        "is_due_soon": Case(
+            When(**{f"{due_field}__gte": today, f"{due_field}__lte": soon}, then=Value(True)),
+            default=Value(False),
+            output_field=models.BooleanField(),
+        ),
+    }
+
+
 class ProposalQuerySet(models.QuerySet):
     def with_handling_status(self, today: date | None = None) -> "ProposalQuerySet":
         """Annotate the handling status, who holds the proposal now, and the deadlines.
@@ -106,26 +123,50 @@ class ProposalQuerySet(models.QuerySet):
                 default=None,
                 output_field=models.DateField(),
             ),
-            is_overdue=Case(
-                When(waiting_for_lead & Q(lead_due_on__lt=today), then=Value(True)),
-                When(waiting_for_rehandling & Q(rehandling_due_on__lt=today), then=Value(True)),
-                default=Value(False),
-                output_field=models.BooleanField(),
+            pending_due_on=Case(
+                When(waiting_for_lead, then=F("lead_due_on")),
+                When(waiting_for_rehandling, then=F("rehandling_due_on")),
+                default=None,
+                output_field=models.DateField(),
             ),
-            is_due_soon=Case(
-                When(
-                    waiting_for_lead & Q(lead_due_on__gte=today, lead_due_on__lte=soon),
-                    then=Value(True),
-                ),
-                When(
-                    waiting_for_rehandling
-                    & Q(rehandling_due_on__gte=today, rehandling_due_on__lte=soon),
-                    then=Value(True),
-                ),
-                default=Value(False),
-                output_field=models.BooleanField(),
-            ),
+            **_deadline_flags("pending_due_on", today, soon),
         )
+
+    def with_stored_status(self, today: date | None = None) -> "ProposalQuerySet":
+        """The annotations list pages read, taken from the stored snapshot: no subqueries.
+
+        Same names as with_handling_status(), so filters and templates serve either.
+        """
+        today = today or timezone.localdate()
+        soon = today + timedelta(days=settings.DUE_SOON_DAYS)
+        return self.annotate(
+            handling_status=F("status"),
+            turn=F("current_turn"),
+            lead_due_on=F("lead_due_date"),
+            **_deadline_flags("pending_due_date", today, soon),
+        )
+
+    def refresh_stored_status(self) -> int:
+        """Rewrite the stored snapshot of these proposals from with_handling_status().
+
+        Call after any change to a proposal's assignments, replies, feedback, re-handling or
+        closing; the date-dependent flags are not stored, only the due dates they compare.
+        """
+        derived = self.with_handling_status().values_list(
+            "pk", "handling_status", "turn", "lead_due_on", "pending_due_on"
+        )
+        changed = [
+            Proposal(
+                pk=pk,
+                status=status,
+                current_turn=turn,
+                lead_due_date=lead_due_on,
+                pending_due_date=pending_due_on,
+            )
+            for pk, status, turn, lead_due_on, pending_due_on in derived.order_by()
+        ]
+        fields = ["status", "current_turn", "lead_due_date", "pending_due_date"]
+        return Proposal.objects.bulk_update(changed, fields, batch_size=500)
 
     def needing_attention(self, today: date | None = None) -> "ProposalQuerySet":
         """Overdue, due soon, or waiting for a clerk (to assign, review a reply, or close)."""
@@ -167,10 +208,11 @@ class ProposalQuerySet(models.QuerySet):
     def for_list_page(self, today: date | None = None) -> "ProposalQuerySet":
         """Everything a list row shows, in one query plus one for the proposers."""
         return (
-            self.with_handling_status(today)
+            self.with_stored_status(today)
             .select_related("session")
             .prefetch_related("proposers")
-            .order_by("session", "number")
+            # By the columns of the unique index, so a page needs no sort of the whole list.
+            .order_by("session_id", "number")
         )
 
     def figures(self, today: date | None = None) -> dict[str, int]:
@@ -189,6 +231,10 @@ class ProposalQuerySet(models.QuerySet):
             ),
         )
 
+    def filed(self) -> "ProposalQuerySet":
+        """Proposals handled in their own right: not merged into another, not withdrawn."""
+        return self.filter(disposition=Proposal.Disposition.FILED)
+
     def published(self) -> "ProposalQuerySet":
         """Proposals with a reply made public: what anonymous visitors may see."""
         return self.filter(
@@ -198,6 +244,11 @@ class ProposalQuerySet(models.QuerySet):
 
 class Proposal(models.Model):
     """A CPPCC proposal (提案) or an NPC suggestion (建议); the session's body decides which."""
+
+    class Disposition(models.TextChoices):
+        FILED = "filed", "立案办理"
+        MERGED = "merged", "并案"
+        WITHDRAWN = "withdrawn", "撤案"
 
     session = models.ForeignKey(
         Session, on_delete=models.PROTECT, related_name="proposals", verbose_name="会议"
@@ -217,10 +268,35 @@ class Proposal(models.Model):
     )
     category = models.CharField("类别", max_length=64, blank=True)
     is_key = models.BooleanField("重点提案", default=False)
+    disposition = models.CharField(
+        "立案情况",
+        max_length=12,
+        choices=Disposition.choices,
+        default=Disposition.FILED,
+        help_text="并案、撤案的提案/建议不计入办理统计的分母。",
+    )
     filed_on = models.DateField("立案日期", null=True, blank=True)
     closed_on = models.DateField("办结日期", null=True, blank=True)
 
-    history = HistoricalRecords(verbose_name="提案/建议历史")
+    # A snapshot of with_handling_status() that list pages filter and sort on at scale;
+    # refresh_stored_status() rewrites it whenever what it derives from changes.
+    status = models.CharField(
+        "办理状态",
+        max_length=12,
+        choices=HandlingStatus.choices,
+        default=HandlingStatus.UNASSIGNED,
+        editable=False,
+    )
+    current_turn = models.CharField(
+        "轮到", max_length=12, choices=Turn.choices, default=Turn.CLERK_ASSIGN, editable=False
+    )
+    lead_due_date = models.DateField("主办答复期限", null=True, editable=False)
+    pending_due_date = models.DateField("当前期限", null=True, editable=False)
+
+    history = HistoricalRecords(
+        verbose_name="提案/建议历史",
+        excluded_fields=["status", "current_turn", "lead_due_date", "pending_due_date"],
+    )
     objects = ProposalQuerySet.as_manager()
 
     class Meta:
@@ -229,6 +305,12 @@ class Proposal(models.Model):
         ordering = ["session", "number"]
         constraints = [
             models.UniqueConstraint(fields=["session", "number"], name="proposal_unique_number"),
+        ]
+        indexes = [
+            models.Index(fields=["status"], name="proposal_status_idx"),
+            models.Index(fields=["current_turn"], name="proposal_turn_idx"),
+            models.Index(fields=["lead_due_date"], name="proposal_lead_due_idx"),
+            models.Index(fields=["pending_due_date"], name="proposal_pending_due_idx"),
         ]
 
     def __str__(self) -> str:

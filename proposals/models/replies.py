@@ -76,6 +76,11 @@ class Reply(models.Model):
             ),
             models.CheckConstraint(condition=Q(round__gte=1), name="reply_round_positive"),
         ]
+        # Covers "which proposals have a published reply" without reading the long text
+        # column, which SQLite stores before published_on in the same row.
+        indexes = [
+            models.Index(fields=["published_on", "proposal"], name="reply_published_idx"),
+        ]
 
     def __str__(self) -> str:
         who = self.bureau or "（答复单位不详）"
