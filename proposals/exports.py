@@ -117,11 +117,19 @@ def csv_response(rows: Iterable[list], filename: str) -> StreamingHttpResponse:
 
 
 def xlsx_response(rows: Iterable[list], filename: str) -> HttpResponse:
+    return workbook_response({"提案办理情况": (HEADERS, rows)}, filename)
+
+
+def workbook_response(
+    sheets: dict[str, tuple[list, Iterable[list]]], filename: str
+) -> HttpResponse:
+    """An XLSX download with one sheet per entry: name → (headers, rows)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("提案办理情况")
-    sheet.append(HEADERS)
-    for row in rows:
-        sheet.append([_cell(value) for value in row])
+    for name, (headers, rows) in sheets.items():
+        sheet = workbook.create_sheet(name)
+        sheet.append(headers)
+        for row in rows:
+            sheet.append([_cell(value) for value in row])
     buffer = BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

@@ -1,7 +1,12 @@
 """The proposal list's filters: every filter names its field and lookup; the state lives in the URL."""
 
+from datetime import timedelta
+
 import django_filters
+from django import forms
+from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from proposals.models import (
     Body,
@@ -14,9 +19,11 @@ from proposals.models import (
     Session,
     Turn,
 )
+from proposals.search import proposals_matching
 
 
 class ProposalFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", label="全文检索", max_length=100)
     session = django_filters.ModelChoiceFilter(
         field_name="session", queryset=Session.objects.all(), label="会议"
     )
@@ -26,8 +33,17 @@ class ProposalFilter(django_filters.FilterSet):
     bureau = django_filters.ModelChoiceFilter(
         queryset=Bureau.objects.all(), method="filter_bureau", label="承办单位（主办或协办）"
     )
+    # Thousands of members make a drop-down useless and slow: a name to look for, and the
+    # member's number for links from the member pages.
+    proposer = django_filters.CharFilter(
+        field_name="proposers__name", lookup_expr="contains", label="提出人", distinct=True
+    )
     member = django_filters.ModelChoiceFilter(
-        field_name="proposers", queryset=Member.objects.all(), label="提出人", distinct=True
+        field_name="proposers",
+        queryset=Member.objects.all(),
+        label="提出人编号",
+        distinct=True,
+        widget=forms.NumberInput,
     )
     status = django_filters.ChoiceFilter(
         field_name="handling_status", choices=HandlingStatus.choices, label="办理状态"
@@ -42,21 +58,41 @@ class ProposalFilter(django_filters.FilterSet):
         label="满意度",
         distinct=True,
     )
-    overdue = django_filters.BooleanFilter(field_name="is_overdue", label="已超期")
-    due_soon = django_filters.BooleanFilter(field_name="is_due_soon", label="即将到期")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="已超期")
+    due_soon = django_filters.BooleanFilter(method="filter_due_soon", label="即将到期")
     is_key = django_filters.BooleanFilter(field_name="is_key", label="重点提案")
     category = django_filters.CharFilter(field_name="category", lookup_expr="exact", label="类别")
     filed = django_filters.DateFromToRangeFilter(field_name="filed_on", label="立案日期")
-    due = django_filters.DateFromToRangeFilter(field_name="lead_due_on", label="主办答复期限")
+    due = django_filters.DateFromToRangeFilter(field_name="lead_due_date", label="主办答复期限")
     order = django_filters.OrderingFilter(
-        fields=[("number", "number"), ("lead_due_on", "due"), ("filed_on", "filed")],
-        field_labels={"number": "编号", "lead_due_on": "答复期限", "filed_on": "立案日期"},
+        fields=[("number", "number"), ("lead_due_date", "due"), ("filed_on", "filed")],
+        field_labels={"number": "编号", "lead_due_date": "答复期限", "filed_on": "立案日期"},
         label="排序",
     )
 
     class Meta:
         model = Proposal
         fields: list[str] = []
+
+    def filter_search(self, queryset, name, value):
+        return proposals_matching(queryset, value, published_only=self.published_only)
+
+    @property
+    def published_only(self) -> bool:
+        return not (self.request and self.request.user.is_authenticated)
+
+    # On the stored pending due date, which is indexed, rather than on the derived flags.
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(pending_due_date__lt=timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_due_soon(self, queryset, name, value):
+        today = timezone.localdate()
+        soon = Q(
+            pending_due_date__gte=today,
+            pending_due_date__lte=today + timedelta(days=settings.DUE_SOON_DAYS),
+        )
+        return queryset.filter(soon) if value else queryset.exclude(soon)
 
     def filter_bureau(self, queryset, name, value):
         return queryset.filter(

@@ -1,11 +1,34 @@
 """Web pages for members, leaders and the public. Thin: reads are the models' named querysets."""
 
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.views.generic import DetailView, TemplateView
+from django.http import Http404
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from proposals.exports import (
+    csv_response,
+    export_queryset,
+    proposal_rows,
+    workbook_response,
+    xlsx_response,
+)
 from proposals.filters import ProposalFilter
-from proposals.models import Assignment, Proposal, Reply, Session
+from proposals.forms import StatisticsForm
+from proposals.models import Assignment, Bureau, Member, Proposal, Reply, Session
+from proposals.search import passages_for
+from proposals.statistics import (
+    bureaus_with_figures,
+    figures_of,
+    members_with_figures,
+    report_sheets,
+    session_report,
+)
+
+EXPORT_CHUNK = 2000
 
 
 class HomeView(TemplateView):
@@ -20,6 +43,20 @@ class HomeView(TemplateView):
         return super().get_context_data(session=session, figures=figures, **kwargs)
 
 
+class CappedPaginator(Paginator):
+    """Counts no further than CAP rows: a search for a common word need not count them all."""
+
+    cap = 1000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+
 class ProposalListView(FilterView):
     filterset_class = ProposalFilter
     paginate_by = 50
@@ -27,6 +64,38 @@ class ProposalListView(FilterView):
 
     def get_queryset(self):
         return Proposal.objects.visible_to(self.request.user).for_list_page()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        searching = self.filterset.is_valid() and self.filterset.form.cleaned_data.get("q")
+        paginator_class = CappedPaginator if searching else Paginator
+        return paginator_class(queryset, per_page, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.filterset.form.cleaned_data.get("q") if self.filterset.is_valid() else ""
+        if query:
+            passages_for(
+                context["object_list"], query, published_only=self.filterset.published_only
+            )
+        return context | {"query": query}
+
+
+class ProposalExportView(LoginRequiredMixin, View):
+    """The proposal list as filtered, every row, as CSV (streamed) or XLSX."""
+
+    responders = {"csv": csv_response, "xlsx": xlsx_response}
+
+    def get(self, request, file_format):
+        filterset = ProposalFilter(
+            request.GET,
+            queryset=Proposal.objects.visible_to(request.user).with_stored_status(),
+            request=request,
+        )
+        if not filterset.is_valid():
+            raise Http404("筛选条件有误")
+        selected = Proposal.objects.filter(pk__in=filterset.qs.values("pk"))
+        rows = proposal_rows(export_queryset(selected).iterator(chunk_size=EXPORT_CHUNK))
+        return self.responders[file_format](rows, "提案办理情况")
 
 
 class ProposalDetailView(DetailView):
@@ -49,3 +118,79 @@ class ProposalDetailView(DetailView):
                 "feedback__member",
             )
         )
+
+
+class StatisticsView(LoginRequiredMixin, TemplateView):
+    """A session's handling report; `?format=xlsx` downloads it."""
+
+    template_name = "proposals/statistics.html"
+
+    def get(self, request, *args, **kwargs):
+        visible = Proposal.objects.visible_to(request.user)
+        sessions = (
+            Session.objects.filter(proposals__in=visible).distinct().order_by("-term", "-meeting")
+        )
+        form = StatisticsForm(request.GET, sessions=sessions)
+        form.is_valid()  # A field given wrongly is explained; the others still apply.
+        session = form.cleaned_data.get("session") or sessions.first()
+        report = session_report(session, visible, target=form.target_rate()) if session else None
+        if report and request.GET.get("format") == "xlsx":
+            return workbook_response(report_sheets(report), f"{session}办理情况统计")
+        return self.render_to_response(self.get_context_data(form=form, report=report))
+
+
+class BureauListView(ListView):
+    template_name = "proposals/bureau_list.html"
+    context_object_name = "bureaus"
+
+    def get_queryset(self):
+        return bureaus_with_figures(Proposal.objects.visible_to(self.request.user))
+
+
+class MemberListView(ListView):
+    template_name = "proposals/member_list.html"
+    context_object_name = "members"
+    paginate_by = 50
+
+    def get_queryset(self):
+        members = members_with_figures(Proposal.objects.visible_to(self.request.user))
+        name = self.request.GET.get("name", "").strip()
+        return members.filter(name__contains=name) if name else members
+
+
+class HolderDetailView(DetailView):
+    """A bureau's or a member's page: their figures and their proposals, a page at a time."""
+
+    paginate_by = 50
+
+    def holder_proposals(self, visible):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        visible = Proposal.objects.visible_to(self.request.user)
+        proposals = self.holder_proposals(visible)
+        if not proposals.exists():
+            raise Http404("没有可显示的提案/建议")
+        page = Paginator(proposals.for_list_page(), self.paginate_by).get_page(
+            self.request.GET.get("page")
+        )
+        return super().get_context_data(
+            figures=figures_of(proposals), page_obj=page, proposals=page.object_list, **kwargs
+        )
+
+
+class BureauDetailView(HolderDetailView):
+    model = Bureau
+    template_name = "proposals/bureau_detail.html"
+
+    def holder_proposals(self, visible):
+        held = Assignment.objects.active().filter(bureau=self.object)
+        return visible.filter(pk__in=held.values("proposal_id"))
+
+
+class MemberDetailView(HolderDetailView):
+    model = Member
+    template_name = "proposals/member_detail.html"
+
+    def holder_proposals(self, visible):
+        return visible.filter(proposer_links__member=self.object)

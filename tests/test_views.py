@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from proposals.models import Bureau, Reply
 from proposals.roles import Role, login_ensure
-from proposals.services import proposals_assign
+from proposals.services import proposals_assign, proposals_derived_refresh
 
 TODAY = timezone.localdate()
 
@@ -35,6 +35,7 @@ def handled(make_proposal, bureau, member):
     proposals_assign(proposals=[answered], lead=bureau, assigned_on=TODAY - timedelta(days=30))
     reply = Reply.objects.create(proposal=answered, bureau=bureau, grade_id="A", text="答复正文")
     reply.contacts.create(unit="市工信局", name="李某", phone="3569133")
+    proposals_derived_refresh(p.pk for p in (late, answered, waiting))
     return {"late": late, "answered": answered, "waiting": waiting, "reply": reply}
 
 

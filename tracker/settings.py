@@ -68,6 +68,8 @@ TEMPLATES = [
 ]
 
 WSGI_APPLICATION = "tracker.wsgi.application"
+# Pages for signed-in users only (exports, statistics) send visitors to the admin's login.
+LOGIN_URL = "admin:login"
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -120,3 +122,8 @@ RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=10)
 REHANDLING_PERIOD_MONTHS = env.int("REHANDLING_PERIOD_MONTHS", default=1)
 EXTENSION_CAP_MONTHS = env.int("EXTENSION_CAP_MONTHS", default=6)
 DUE_SOON_DAYS = env.int("DUE_SOON_DAYS", default=14)
+
+# The statistics report compares each bureau's on-time rate with this target (0.95 = 95%),
+# and shows bureaus with fewer lead items than STATISTICS_MIN_ITEMS without ranking them.
+STATISTICS_ON_TIME_TARGET = env.float("STATISTICS_ON_TIME_TARGET", default=0.95)
+STATISTICS_MIN_ITEMS = env.int("STATISTICS_MIN_ITEMS", default=5)
