@@ -312,4 +312,5 @@ def reply_publish(*, reply: Reply, on: date) -> Reply:
     if reply.published_on is None:
         reply.published_on = on
         reply.save(update_fields=["published_on"])
+        _status_refresh(reply.proposal_id)
     return reply

@@ -6,6 +6,7 @@ from itertools import count
 import pytest
 
 from proposals.models import Assignment, Body, Bureau, Member, Proposal, Reply, Session
+from proposals.services import proposals_derived_refresh
 
 _numbers = count(1)
 
@@ -47,9 +48,13 @@ def make_assignment(bureau):
 
 @pytest.fixture
 def make_reply(bureau):
+    """A reply written as the importer writes one: the proposal's derived state follows."""
+
     def make(proposal: Proposal, **fields) -> Reply:
         fields.setdefault("bureau", bureau)
-        return Reply.objects.create(proposal=proposal, **fields)
+        reply = Reply.objects.create(proposal=proposal, **fields)
+        proposals_derived_refresh([proposal.pk])
+        return reply
 
     return make
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from proposals.demo import demo_proposals_ensure
 from proposals.models import HandlingStatus, Proposal, Reply, Turn
-from proposals.services import feedback_record, proposal_close, proposals_assign
+from proposals.services import feedback_record, proposal_close, proposals_assign, reply_publish
 
 TODAY = timezone.localdate()
 COMPARED = ["handling_status", "turn", "lead_due_on", "is_overdue", "is_due_soon"]
@@ -71,3 +71,14 @@ def test_deleting_a_reply_in_the_admin_refreshes_the_status(client, make_proposa
     )
     assert response.status_code == 302
     assert Proposal.objects.get().status == HandlingStatus.ASSIGNED
+
+
+def test_the_stored_published_flag_follows_the_replies(make_proposal, make_reply):
+    proposal = make_proposal()
+    reply = make_reply(proposal, reply_date=TODAY)
+    assert not Proposal.objects.published().exists()
+    reply_publish(reply=reply, on=TODAY)
+    assert list(Proposal.objects.published()) == [proposal]
+    reply.delete()
+    Proposal.objects.all().refresh_stored_status()
+    assert not Proposal.objects.published().exists()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from proposals.models import Bureau, Reply
 from proposals.roles import Role, login_ensure
-from proposals.services import proposals_assign, proposals_derived_refresh
+from proposals.services import proposals_assign, proposals_derived_refresh, reply_publish
 
 TODAY = timezone.localdate()
 
@@ -110,8 +110,7 @@ def test_anonymous_visitors_see_only_published_replies_without_phone_numbers(cli
     answered = handled["answered"]
     assert client.get(reverse("proposal-detail", args=[answered.pk])).status_code == 404
     assert listed(client) == []
-    handled["reply"].published_on = TODAY
-    handled["reply"].save()
+    reply_publish(reply=handled["reply"], on=TODAY)
     assert listed(client) == ["答了"]
     page = client.get(reverse("proposal-detail", args=[answered.pk])).content.decode()
     assert "答复正文" in page and "李某" in page and "3569133" not in page

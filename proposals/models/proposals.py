@@ -12,6 +12,15 @@ from proposals.models.handling import Assignment, Feedback, Rehandling
 from proposals.models.reference import Member, Session
 from proposals.models.replies import Reply
 
+# The snapshot refresh_stored_status() writes; no history is kept of it.
+STORED_FIELDS = [
+    "status",
+    "current_turn",
+    "lead_due_date",
+    "pending_due_date",
+    "has_published_reply",
+]
+
 
 class HandlingStatus(models.TextChoices):
     UNASSIGNED = "unassigned", "未交办"
@@ -49,6 +58,10 @@ def _deadline_flags(due_field: str, today: date, soon: date) -> dict:
             output_field=models.BooleanField(),
         ),
     }
+
+
+def _published_replies():
+    return Reply.objects.filter(proposal=OuterRef("pk"), published_on__isnull=False)
 
 
 class ProposalQuerySet(models.QuerySet):
@@ -152,8 +165,12 @@ class ProposalQuerySet(models.QuerySet):
         Call after any change to a proposal's assignments, replies, feedback, re-handling or
         closing; the date-dependent flags are not stored, only the due dates they compare.
         """
-        derived = self.with_handling_status().values_list(
-            "pk", "handling_status", "turn", "lead_due_on", "pending_due_on"
+        derived = (
+            self.with_handling_status()
+            .annotate(is_published=Exists(_published_replies()))
+            .values_list(
+                "pk", "handling_status", "turn", "lead_due_on", "pending_due_on", "is_published"
+            )
         )
         changed = [
             Proposal(
@@ -162,11 +179,11 @@ class ProposalQuerySet(models.QuerySet):
                 current_turn=turn,
                 lead_due_date=lead_due_on,
                 pending_due_date=pending_due_on,
+                has_published_reply=is_published,
             )
-            for pk, status, turn, lead_due_on, pending_due_on in derived.order_by()
+            for pk, status, turn, lead_due_on, pending_due_on, is_published in derived.order_by()
         ]
-        fields = ["status", "current_turn", "lead_due_date", "pending_due_date"]
-        return Proposal.objects.bulk_update(changed, fields, batch_size=500)
+        return Proposal.objects.bulk_update(changed, STORED_FIELDS, batch_size=500)
 
     def needing_attention(self, today: date | None = None) -> "ProposalQuerySet":
         """Overdue, due soon, or waiting for a clerk (to assign, review a reply, or close)."""
@@ -236,10 +253,12 @@ class ProposalQuerySet(models.QuerySet):
         return self.filter(disposition=Proposal.Disposition.FILED)
 
     def published(self) -> "ProposalQuerySet":
-        """Proposals with a reply made public: what anonymous visitors may see."""
-        return self.filter(
-            pk__in=Reply.objects.filter(published_on__isnull=False).values("proposal_id")
-        )
+        """Proposals with a reply made public: what anonymous visitors may see.
+
+        Reads the stored flag, which refresh_stored_status() keeps, so the public list is an
+        index range rather than a subquery over every reply.
+        """
+        return self.filter(has_published_reply=True)
 
 
 class Proposal(models.Model):
@@ -292,11 +311,9 @@ class Proposal(models.Model):
     )
     lead_due_date = models.DateField("主办答复期限", null=True, editable=False)
     pending_due_date = models.DateField("当前期限", null=True, editable=False)
+    has_published_reply = models.BooleanField("答复已公开", default=False, editable=False)
 
-    history = HistoricalRecords(
-        verbose_name="提案/建议历史",
-        excluded_fields=["status", "current_turn", "lead_due_date", "pending_due_date"],
-    )
+    history = HistoricalRecords(verbose_name="提案/建议历史", excluded_fields=STORED_FIELDS)
     objects = ProposalQuerySet.as_manager()
 
     class Meta:
@@ -311,6 +328,11 @@ class Proposal(models.Model):
             models.Index(fields=["current_turn"], name="proposal_turn_idx"),
             models.Index(fields=["lead_due_date"], name="proposal_lead_due_idx"),
             models.Index(fields=["pending_due_date"], name="proposal_pending_due_idx"),
+            # The public list: a range of this index, already in page order.
+            models.Index(
+                fields=["has_published_reply", "session", "number"],
+                name="proposal_published_idx",
+            ),
         ]
 
     def __str__(self) -> str:
