@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from proposals.models import (
+    Assignment,
     Body,
     Bureau,
     Feedback,
@@ -19,7 +20,7 @@ from proposals.models import (
     Session,
     Turn,
 )
-from proposals.search import proposals_matching
+from proposals.search import SCANNED_CAP, matching
 
 
 class ProposalFilter(django_filters.FilterSet):
@@ -74,8 +75,24 @@ class ProposalFilter(django_filters.FilterSet):
         model = Proposal
         fields: list[str] = []
 
+    # How many rows of a common word's matches to find: a list page's cap, or None for all.
+    search_first: int | None = SCANNED_CAP + 1
+    # Set by a search for a common word, which a list page then counts only up to the cap.
+    search_scanned = False
+
+    def filter_queryset(self, queryset):
+        # The search goes last: for a common word it reads the list filtered and in order.
+        cleaned = self.form.cleaned_data
+        for name in sorted(cleaned, key=lambda name: name == "q"):
+            queryset = self.filters[name].filter(queryset, cleaned[name])
+        return queryset
+
     def filter_search(self, queryset, name, value):
-        return proposals_matching(queryset, value, published_only=self.published_only)
+        matches = matching(
+            queryset, value, published_only=self.published_only, first=self.search_first
+        )
+        self.search_scanned = matches.scanned
+        return matches.proposals
 
     @property
     def published_only(self) -> bool:
@@ -95,6 +112,12 @@ class ProposalFilter(django_filters.FilterSet):
         return queryset.filter(soon) if value else queryset.exclude(soon)
 
     def filter_bureau(self, queryset, name, value):
-        return queryset.filter(
-            Q(assignments__bureau=value) & Q(assignments__returned_on__isnull=True)
-        ).distinct()
+        # A subquery rather than a join: no DISTINCT, so the page is read in index order.
+        held = Assignment.objects.active().filter(bureau=value)
+        return queryset.filter(pk__in=held.values("proposal_id"))
+
+
+class ProposalExportFilter(ProposalFilter):
+    """The same filters for an export, which takes every match of a search."""
+
+    search_first = None

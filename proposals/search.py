@@ -1,24 +1,39 @@
 """Chinese substring search over proposal titles and reply texts, through an index on each database.
 
-A text is indexed as its single characters and its pairs of adjacent characters (bigrams), so
-queries of any length use the index: one character looks up its unigram, two characters their
-bigram, and a longer query every bigram it contains, after which the candidates are checked for
-the exact substring. SQLite keeps the tokens in an FTS5 table, PostgreSQL in a GIN index on
-their array (both created by migration 0009; PostgreSQL's pg_trgm would need a UTF-8 ctype and
-cannot serve queries under three characters). bench/pages.py measures them; figures in bench/README.md.
+A text is indexed as its single characters and its pairs of adjacent characters (bigrams). A
+query of one or two characters is one token, found exactly by the index; a longer one needs all
+its bigrams, and the texts holding them are then checked for the exact substring. SQLite keeps
+the tokens in an FTS5 table, PostgreSQL in a GIN index on their array (both created by migration
+0009; PostgreSQL's pg_trgm would need a UTF-8 ctype and cannot serve queries under three
+characters).
+
+A list page wants its first rows in list order, not every match. So the index is asked for at
+most PROBE_LIMIT documents first. Fewer means a rare word: those proposals are the result (after
+the substring check) and are counted exactly. More means a common word: then the list is read
+in its own order and each row's texts are checked directly, which finds a page after reading a
+few dozen rows; such a result is counted only up to a cap (see `Matches.scanned`).
+bench/pages.py measures both; figures in bench/README.md.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db import connection, transaction
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan, IsNull
 
 from proposals.models import Proposal, Reply, SearchDocument
 from proposals.tokens import alnum_runs, index_tokens, query_tokens
 
 PASSAGE_CONTEXT = 40
+# Above this many candidate documents a word is common enough that reading the list in order
+# finds a page sooner than collecting every match; checking this many texts stays cheap.
+PROBE_LIMIT = 5000
+# A list page looks for this many matches of a common word (two pages), and says there are
+# more: each costs reading a few texts, ~15 µs apiece on SQLite and ~30 µs on PostgreSQL.
+SCANNED_CAP = 100
+FIRST_CHUNK = 200
 _BATCH = 500
 
 
@@ -31,45 +46,118 @@ class Passage:
     after: str
 
 
+@dataclass(frozen=True)
+class Matches:
+    """The proposals a search found. `scanned`: a common word, read off the list in order
+    and only as far as the first rows asked for, so there may be more."""
+
+    proposals: QuerySet
+    scanned: bool
+
+
 def _index_is_exact(query: str) -> bool:
     """One token answers a query of one or two characters exactly; longer ones need a check."""
     runs = alnum_runs(query)
     return len(runs) == 1 and len(runs[0]) <= 2 and runs[0] == query.lower()
 
 
-def _documents_holding(tokens: list[str]) -> QuerySet:
+def _probe(tokens: list[str], *, published_only: bool, limit: int) -> list[int]:
+    """Proposal ids of up to `limit` documents holding every token, in no particular order."""
     if connection.vendor == "sqlite":
-        sql = "SELECT rowid FROM proposals_search_fts WHERE proposals_search_fts MATCH %s"
+        # The FTS table drives the join, so the LIMIT stops it early.
+        documents = "proposals_search_fts f JOIN proposals_searchdocument d ON d.id = f.rowid"
+        holding = "proposals_search_fts MATCH %s"
         param = " ".join(f'"{token}"' for token in tokens)
     else:
-        sql = (
-            "SELECT id FROM proposals_searchdocument "
-            "WHERE string_to_array(tokens, ' ') @> %s::text[]"
-        )
+        documents = "proposals_searchdocument d"
+        holding = "string_to_array(d.tokens, ' ') @> %s::text[]"
         param = tokens
-    return SearchDocument.objects.filter(pk__in=RawSQL(sql, [param]))
+    if published_only:
+        documents += " LEFT JOIN proposals_reply r ON r.id = d.reply_id"
+        holding += " AND (d.reply_id IS NULL OR r.published_on IS NOT NULL)"
+    sql = f"SELECT d.proposal_id FROM {documents} WHERE {holding} LIMIT %s"
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # For a token in most texts PostgreSQL's planner would read the rows in table or
+            # reply order and split each one's tokens (it does not cost that), several hundred
+            # ms; the GIN bitmap finds them in a few. For this statement only.
+            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        cursor.execute(sql, [param, limit])
+        found = [proposal_id for (proposal_id,) in cursor.fetchall()]
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL enable_indexscan TO DEFAULT"
+            )
+    return found
 
 
-def matching_documents(query: str, *, published_only: bool) -> QuerySet:
-    """Search documents whose text contains `query`; none if it has no letter or digit."""
+def _holds(field: str, query: str) -> Q:
+    if query.lower() == query.upper():
+        # INSTR / STRPOS reads a long text several times faster than LIKE, and where case
+        # cannot differ it finds the same rows.
+        return Q(GreaterThan(StrIndex(field, Value(query)), 0))
+    return Q(**{f"{field}__icontains": query})
+
+
+def text_contains(query: str, *, published_only: bool) -> Q:
+    """Proposals whose title or a reply they may show contains `query`, checked row by row."""
+    replies = Reply.objects.filter(_holds("text", query), proposal=OuterRef("pk"))
+    if published_only:
+        replies = replies.filter(published_on__isnull=False)
+    # A scalar subquery, not EXISTS: PostgreSQL would hash an EXISTS by reading every reply
+    # text first (its cost model does not see what reading a long text costs).
+    first_match = Subquery(replies.order_by().values("pk")[:1])
+    return _holds("title", query) | Q(IsNull(first_match, False))
+
+
+def _first_in_order(proposals: QuerySet, contains: Q, count: int) -> list[int]:
+    """Ids of the first `count` of `proposals`, in its order, that satisfy `contains`.
+
+    Reads the ids a chunk at a time and checks only that chunk's texts: a database left to
+    plan it may check every text of a filtered list before sorting it.
+    """
+    ordered = proposals.prefetch_related(None).order_by(*proposals.query.order_by, "pk")
+    ids = ordered.values_list("pk", flat=True)
+    found: list[int] = []
+    start, size = 0, FIRST_CHUNK
+    while len(found) < count:
+        chunk = list(ids[start : start + size])
+        if not chunk:
+            break
+        checked = Proposal.objects.filter(contains, pk__in=chunk).order_by()
+        hits = set(checked.values_list("pk", flat=True))
+        found += [pk for pk in chunk if pk in hits]
+        start += len(chunk)
+        # Enough rows, at the share matched so far, to find the rest in one more chunk.
+        share = max(len(found), 1) / start
+        size = min(max(round((count - len(found)) / share * 1.25), FIRST_CHUNK), 5000)
+    return found[:count]
+
+
+def matching(
+    proposals: QuerySet, query: str, *, published_only: bool, first: int | None = None
+) -> Matches:
+    """`proposals` whose title or (visible) reply text contains `query`.
+
+    `first`: a list page shows only the first rows, so for a common word only the first
+    `first` matches in the order of `proposals` are looked for. Without it, every match.
+    """
     tokens = query_tokens(query)
     if not tokens:
-        return SearchDocument.objects.none()
-    documents = _documents_holding(tokens)
-    if published_only:
-        documents = documents.filter(Q(reply__isnull=True) | Q(reply__published_on__isnull=False))
-    if not _index_is_exact(query):
-        documents = documents.filter(
-            Q(reply__isnull=True, proposal__title__icontains=query)
-            | Q(reply__text__icontains=query)
+        return Matches(proposals.none(), scanned=False)
+    contains = text_contains(query, published_only=published_only)
+    documents = _probe(tokens, published_only=published_only, limit=PROBE_LIMIT + 1)
+    if len(documents) > PROBE_LIMIT:
+        if first is None:
+            return Matches(proposals.filter(contains), scanned=True)
+        return Matches(
+            proposals.filter(pk__in=_first_in_order(proposals, contains, first)), scanned=True
         )
-    return documents
-
-
-def proposals_matching(proposals: QuerySet, query: str, *, published_only: bool) -> QuerySet:
-    """`proposals` whose title or (visible) reply text contains `query`."""
-    documents = matching_documents(query, published_only=published_only)
-    return proposals.filter(pk__in=documents.values("proposal_id"))
+    found = set(documents)
+    if not _index_is_exact(query):
+        checked = Proposal.objects.filter(contains, pk__in=found).order_by()
+        found = set(checked.values_list("pk", flat=True))
+    return Matches(proposals.filter(pk__in=sorted(found)), scanned=False)
 
 
 def passage_of(text: str, query: str) -> Passage | None:

@@ -16,10 +16,10 @@ from proposals.exports import (
     workbook_response,
     xlsx_response,
 )
-from proposals.filters import ProposalFilter
+from proposals.filters import ProposalExportFilter, ProposalFilter
 from proposals.forms import StatisticsForm
 from proposals.models import Assignment, Bureau, Member, Proposal, Reply, Session
-from proposals.search import passages_for
+from proposals.search import SCANNED_CAP, passages_for
 from proposals.statistics import (
     bureaus_with_figures,
     figures_of,
@@ -44,17 +44,22 @@ class HomeView(TemplateView):
 
 
 class CappedPaginator(Paginator):
-    """Counts no further than CAP rows: a search for a common word need not count them all."""
+    """Pages through no more than `cap` rows and says whether there were more: a search
+    for a common word finds only its first SCANNED_CAP + 1 matches."""
 
-    cap = 1000
+    cap = SCANNED_CAP
+
+    @cached_property
+    def counted(self) -> int:
+        return self.object_list[: self.cap + 1].count()
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        return min(self.counted, self.cap)
 
     @property
     def capped(self) -> bool:
-        return self.count > self.cap
+        return self.counted > self.cap
 
 
 class ProposalListView(FilterView):
@@ -66,8 +71,7 @@ class ProposalListView(FilterView):
         return Proposal.objects.visible_to(self.request.user).for_list_page()
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        searching = self.filterset.is_valid() and self.filterset.form.cleaned_data.get("q")
-        paginator_class = CappedPaginator if searching else Paginator
+        paginator_class = CappedPaginator if self.filterset.search_scanned else Paginator
         return paginator_class(queryset, per_page, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -86,7 +90,7 @@ class ProposalExportView(LoginRequiredMixin, View):
     responders = {"csv": csv_response, "xlsx": xlsx_response}
 
     def get(self, request, file_format):
-        filterset = ProposalFilter(
+        filterset = ProposalExportFilter(
             request.GET,
             queryset=Proposal.objects.visible_to(request.user).with_stored_status(),
             request=request,

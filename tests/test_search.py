@@ -6,10 +6,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from proposals import search
 from proposals.importing import LetterImporter
 from proposals.models import Reply, SearchDocument
 from proposals.roles import Role, login_ensure
-from proposals.search import passage_of, proposals_matching, search_index_refresh
+from proposals.search import matching, passage_of, search_index_refresh
 from proposals.tokens import index_tokens, query_tokens
 from tests.letters import COUNTY_NPC_WEB_PAGE
 
@@ -31,10 +32,19 @@ def indexed(make_proposal, make_reply):
     return {"text": by_text, "title": by_title, "neither": neither}
 
 
+@pytest.fixture(params=["indexed", "scanned"], autouse=True)
+def way(request, monkeypatch):
+    """Every search test runs both ways: a rare word through the index, a common one by
+    reading the list row by row (here forced by a probe limit of nothing)."""
+    if request.param == "scanned":
+        monkeypatch.setattr(search, "PROBE_LIMIT", 0)
+    return request.param
+
+
 def found(query: str, *, published_only=False) -> set[int]:
     from proposals.models import Proposal
 
-    matched = proposals_matching(Proposal.objects.all(), query, published_only=published_only)
+    matched = matching(Proposal.objects.all(), query, published_only=published_only).proposals
     return set(matched.values_list("pk", flat=True))
 
 
@@ -62,6 +72,13 @@ def test_tokens_are_characters_and_bigrams_of_each_run_without_punctuation():
 )
 def test_search_finds_exact_substrings_of_titles_and_reply_texts(indexed, query, expected):
     assert found(query) == {indexed[key].pk for key in expected}
+
+
+def test_letters_match_in_either_case(make_proposal, make_reply):
+    proposal = make_proposal(title="关于治理PM2.5的提案")
+    make_reply(proposal, text="加强VOCs排放管控。")
+    search_index_refresh([proposal])
+    assert found("pm2.5") == found("治理PM2") == found("vocs") == {proposal.pk}
 
 
 def test_bigrams_present_out_of_order_are_not_a_match(indexed, make_proposal):
@@ -105,7 +122,7 @@ def test_importing_a_letter_indexes_its_text(db):
 def test_the_lookup_goes_through_the_index(indexed):
     with CaptureQueriesContext(connection) as queries:
         found("专精特新")
-    sql = queries.captured_queries[-1]["sql"]
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
     if connection.vendor == "sqlite":
         assert "MATCH" in sql
     else:
@@ -138,3 +155,52 @@ def test_the_list_page_searches_and_highlights_the_passage(client, indexed):
 def test_anonymous_visitors_search_published_replies_only(client, indexed):
     page = client.get(reverse("proposal-list"), {"q": "收悉"})
     assert [p.pk for p in page.context["object_list"]] == [indexed["text"].pk]
+
+
+def test_a_common_word_is_counted_up_to_a_cap_and_a_rare_one_exactly(
+    client, indexed, way, monkeypatch
+):
+    from proposals.views import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 2)
+    client.force_login(login_ensure(username="clerk", password="x", role=Role.CLERK))
+    page = client.get(reverse("proposal-list"), {"q": "提案"}).content.decode()
+    if way == "scanned":
+        assert "超过 2 件，仅列出前 2 件" in page
+    else:
+        assert "共 3 件" in page
+
+
+def test_a_common_word_is_looked_for_only_as_far_as_the_page_needs(
+    indexed, make_proposal, monkeypatch
+):
+    from proposals.models import Proposal
+
+    monkeypatch.setattr(search, "PROBE_LIMIT", 0)
+    everything = Proposal.objects.order_by("-number")
+    first_two = matching(everything, "提案", published_only=False, first=2)
+    assert first_two.scanned
+    assert list(first_two.proposals.values_list("pk", flat=True)) == [
+        indexed["neither"].pk,
+        indexed["title"].pk,
+    ]
+    every = matching(everything, "提案", published_only=False).proposals
+    assert every.count() == 3
+
+
+def test_the_export_of_a_common_word_holds_every_match_the_page_does_not(
+    client, indexed, monkeypatch
+):
+    from proposals.filters import ProposalFilter
+    from proposals.views import CappedPaginator
+
+    monkeypatch.setattr(search, "PROBE_LIMIT", 0)
+    monkeypatch.setattr(ProposalFilter, "search_first", 2)
+    monkeypatch.setattr(CappedPaginator, "cap", 1)
+    client.force_login(login_ensure(username="clerk", password="x", role=Role.CLERK))
+    page = client.get(reverse("proposal-list"), {"q": "提案"})
+    assert len(page.context["object_list"]) == 1
+    assert "超过 1 件" in page.content.decode()
+    export = client.get(reverse("proposal-export", args=["csv"]), {"q": "提案"})
+    lines = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()
+    assert len(lines) == 1 + 3

@@ -15,9 +15,10 @@ class Migration(migrations.Migration):
             name='SearchDocument',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tokens', models.TextField(verbose_name='检索词元')),
                 ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='search_documents', to='proposals.proposal', verbose_name='提案/建议')),
                 ('reply', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='search_document', to='proposals.reply', verbose_name='答复')),
+                # Last, so that SQLite reads proposal_id without following the tokens' overflow pages.
+                ('tokens', models.TextField(verbose_name='检索词元')),
             ],
             options={
                 'verbose_name': '检索文档',
