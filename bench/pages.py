@@ -37,6 +37,10 @@ PAGES = [
     ("list by status, sorted by due date", {"status": "assigned", "order": "due"}),
     ("list page 20", {"page": "20"}),
 ] + [(f"search {q}", {"q": q}) for q in QUERIES]
+PAGES += [
+    ("search 教育 in one bureau", {"q": "教育", "bureau": "3"}),
+    ("search 专精特新, page 2", {"q": "专精特新", "page": "2"}),
+]
 
 
 def database_url(database: str) -> str:
@@ -167,7 +171,7 @@ def build(count: int) -> None:
     print(f"stored their status and indexed them in {time.perf_counter() - started:.0f} s")
 
 
-def measure(repeat: int) -> None:
+def measure(repeat: int, only: str) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
@@ -188,7 +192,7 @@ def measure(repeat: int) -> None:
         f"{SearchDocument.objects.count()} search documents"
     )
     print(f"{'page':38} {'who':10} {'rows':>7} {'median ms':>10} {'max ms':>8}")
-    for name, query in PAGES:
+    for name, query in (page for page in PAGES if only in page[0]):
         for who, client in visitors.items():
             response = client.get(reverse("proposal-list"), query)
             assert response.status_code == 200, (name, response.status_code)
@@ -211,13 +215,14 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--only", default="", help="measure only the pages whose name has this")
     args = parser.parse_args()
     if not args.reuse:
         recreate(args.database)
     setup_django(args.database)
     if not args.reuse:
         build(args.count)
-    measure(args.repeat)
+    measure(args.repeat, args.only)
 
 
 if __name__ == "__main__":
