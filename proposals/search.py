@@ -16,6 +16,7 @@ bench/pages.py measures both; figures in bench/README.md.
 """
 
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -76,19 +77,30 @@ def _probe(tokens: list[str], *, published_only: bool, limit: int) -> list[int]:
         documents += " LEFT JOIN proposals_reply r ON r.id = d.reply_id"
         holding += " AND (d.reply_id IS NULL OR r.published_on IS NOT NULL)"
     sql = f"SELECT d.proposal_id FROM {documents} WHERE {holding} LIMIT %s"
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # For a token in most texts PostgreSQL's planner would read the rows in table or
-            # reply order and split each one's tokens (it does not cost that), several hundred
-            # ms; the GIN bitmap finds them in a few. For this statement only.
-            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+    with transaction.atomic(), connection.cursor() as cursor, _bitmap_scans_only(cursor):
         cursor.execute(sql, [param, limit])
-        found = [proposal_id for (proposal_id,) in cursor.fetchall()]
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL enable_indexscan TO DEFAULT"
-            )
-    return found
+        return [proposal_id for (proposal_id,) in cursor.fetchall()]
+
+
+@contextmanager
+def _bitmap_scans_only(cursor):
+    """On PostgreSQL, plan the statements inside with the GIN bitmap only.
+
+    For a token in most texts its planner would read the rows in table or reply order and
+    split each one's tokens (it does not cost that): several hundred ms against a few.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+    yield
+    cursor.execute("SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL enable_indexscan TO DEFAULT")
+
+
+def _containing(ids: Iterable[int], contains: Q) -> set[int]:
+    """Those of these proposal ids whose texts satisfy `contains`."""
+    checked = Proposal.objects.filter(contains, pk__in=ids).order_by()
+    return set(checked.values_list("pk", flat=True))
 
 
 def _holds(field: str, query: str) -> Q:
@@ -124,8 +136,7 @@ def _first_in_order(proposals: QuerySet, contains: Q, count: int) -> list[int]:
         chunk = list(ids[start : start + size])
         if not chunk:
             break
-        checked = Proposal.objects.filter(contains, pk__in=chunk).order_by()
-        hits = set(checked.values_list("pk", flat=True))
+        hits = _containing(chunk, contains)
         found += [pk for pk in chunk if pk in hits]
         start += len(chunk)
         # Enough rows, at the share matched so far, to find the rest in one more chunk.
@@ -155,8 +166,7 @@ def matching(
         )
     found = set(documents)
     if not _index_is_exact(query):
-        checked = Proposal.objects.filter(contains, pk__in=found).order_by()
-        found = set(checked.values_list("pk", flat=True))
+        found = _containing(found, contains)
     return Matches(proposals.filter(pk__in=sorted(found)), scanned=False)
 
 
