@@ -2,11 +2,20 @@
 
 from datetime import date, timedelta
 
-from django.db import transaction
-
+from proposals.access import SYSTEM
 from proposals.deadlines import add_months
-from proposals.models import Body, Bureau, Member, Proposal, Reply, Session
-from proposals.services import feedback_record, proposals_assign, proposals_derived_refresh
+from proposals.derived import service
+from proposals.models import Body, Bureau, Member, Proposal, Session
+from proposals.services import (
+    LetterContent,
+    co_handler_opinion_record,
+    feedback_record,
+    proposal_save,
+    proposals_assign,
+    reply_grade_decide,
+    reply_publish,
+    reply_submit,
+)
 
 DEMO_SESSION = {"body": Body.CPPCC, "region": "焦作市", "term": 14, "meeting": 5}
 LEAD = ("焦作市", "焦作市工业和信息化局")
@@ -24,7 +33,7 @@ DEMO_PROPOSALS = [
 ]
 
 
-@transaction.atomic
+@service
 def demo_proposals_ensure(today: date) -> list[Proposal]:
     """Create the demo proposals that do not exist yet; return those created."""
     session, _ = Session.objects.get_or_create(**DEMO_SESSION)
@@ -34,33 +43,46 @@ def demo_proposals_ensure(today: date) -> list[Proposal]:
     for number, title, proposer, months_ago, grade, satisfaction in DEMO_PROPOSALS:
         if Proposal.objects.filter(session=session, number=number).exists():
             continue
-        proposal = Proposal.objects.create(session=session, number=number, title=title)
         member, _ = Member.objects.get_or_create(
             body=session.body, region=session.region, name=proposer
         )
-        proposal.proposer_links.create(member=member, position=1)
+        proposal = proposal_save(
+            proposal=Proposal(session=session, number=number, title=title),
+            proposers=[member],
+            actor=SYSTEM,
+        )
         created.append(proposal)
         if months_ago is None:
             continue
         assigned_on = add_months(today, -int(months_ago)) - timedelta(
             days=round((months_ago % 1) * 30)
         )
-        proposals_assign(
-            proposals=[proposal], lead=lead, co_handlers=[co_handler], assigned_on=assigned_on
+        _, co = proposals_assign(
+            proposals=[proposal],
+            lead=lead,
+            co_handlers=[co_handler],
+            assigned_on=assigned_on,
+            actor=SYSTEM,
         )
-        proposal.assignments.filter(bureau=co_handler).update(opinion_on=assigned_on)
+        co_handler_opinion_record(assignment=co, on=assigned_on, actor=SYSTEM)
         if grade is None:
             continue
         replied_on = min(today, assigned_on + timedelta(days=60))
-        # Published on the day of the reply, so the public pages have something to show.
-        Reply.objects.create(
+        reply = reply_submit(
             proposal=proposal,
             bureau=lead,
-            grade_id=grade,
-            reply_date=replied_on,
-            published_on=replied_on,
-            text=f"{proposer}委员：\n您提出的“{title}”收悉，现答复如下：……",
+            content=LetterContent(
+                values={
+                    "proposed_grade_id": grade,
+                    "reply_date": replied_on,
+                    "text": f"{proposer}委员：\n您提出的“{title}”收悉，现答复如下：……",
+                }
+            ),
+            actor=SYSTEM,
         )
+        reply_grade_decide(reply=reply, grade=None, actor=SYSTEM)
+        # Published on the day of the reply, so the public pages have something to show.
+        reply_publish(reply=reply, on=replied_on, actor=SYSTEM)
         if satisfaction:
             feedback_record(
                 proposal=proposal,
@@ -68,6 +90,6 @@ def demo_proposals_ensure(today: date) -> list[Proposal]:
                 satisfaction=satisfaction,
                 source="paper",
                 received_on=min(today, replied_on + timedelta(days=10)),
+                actor=SYSTEM,
             )
-    proposals_derived_refresh(proposal.pk for proposal in created)
     return created

@@ -45,7 +45,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def export_queryset(queryset) -> Iterable[Proposal]:
     """The proposals with everything the rows need, in a constant number of queries."""
     return (
-        queryset.with_handling_status()
+        queryset.with_status()
         .select_related("session")
         .prefetch_related(
             "proposers",
@@ -86,8 +86,8 @@ def proposal_rows(proposals: Iterable[Proposal]) -> Iterator[list]:
             feedback[-1].received_on if feedback else None,
             "、".join(f.get_satisfaction_display() for f in feedback),
             proposal.closed_on,
-            proposal.handling_status_label,
-            proposal.turn_label,
+            proposal.get_status_display(),
+            proposal.get_current_turn_display(),
             "是" if proposal.is_overdue else "否",
         ]
 

@@ -1,13 +1,15 @@
-"""The proposal list's filters: every filter names its field and lookup; the state lives in the URL."""
+"""The proposal list's filters: every filter names its field and lookup; the state lives in the URL.
 
-from datetime import timedelta
+Which filters a reader gets is proposals.access.list_filters_for; what overdue, due soon and
+replied mean is proposals.derived.
+"""
 
 import django_filters
 from django import forms
-from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
+from proposals import derived
+from proposals.access import list_filters_for, sees_unpublished
 from proposals.models import (
     Assignment,
     Body,
@@ -21,6 +23,24 @@ from proposals.models import (
     Turn,
 )
 from proposals.search import SCANNED_CAP, matching
+
+
+class YesNoFilter(django_filters.ChoiceFilter):
+    """全部 / 是 / 否, with the values in the URL as yes and no."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [("yes", "是"), ("no", "否")])
+        kwargs.setdefault("empty_label", "全部")
+        super().__init__(*args, **kwargs)
+
+
+def _words(today) -> dict:
+    """The list's yes/no filters by name: each is a word defined in proposals.derived."""
+    return {
+        "replied": derived.replied(),
+        "overdue": derived.overdue(today),
+        "due_soon": derived.due_soon(today),
+    }
 
 
 class ProposalFilter(django_filters.FilterSet):
@@ -47,9 +67,11 @@ class ProposalFilter(django_filters.FilterSet):
         widget=forms.NumberInput,
     )
     status = django_filters.ChoiceFilter(
-        field_name="handling_status", choices=HandlingStatus.choices, label="办理状态"
+        field_name="status", choices=HandlingStatus.choices, label="办理状态"
     )
-    turn = django_filters.ChoiceFilter(field_name="turn", choices=Turn.choices, label="轮到")
+    turn = django_filters.ChoiceFilter(
+        field_name="current_turn", choices=Turn.choices, label="轮到"
+    )
     grade = django_filters.ModelChoiceFilter(
         field_name="replies__grade", queryset=Grade.objects.all(), label="办理结果", distinct=True
     )
@@ -59,9 +81,10 @@ class ProposalFilter(django_filters.FilterSet):
         label="满意度",
         distinct=True,
     )
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="已超期")
-    due_soon = django_filters.BooleanFilter(method="filter_due_soon", label="即将到期")
-    is_key = django_filters.BooleanFilter(field_name="is_key", label="重点提案")
+    replied = YesNoFilter(method="filter_word", label="已答复")
+    overdue = YesNoFilter(method="filter_word", label="已超期")
+    due_soon = YesNoFilter(method="filter_word", label="即将到期")
+    is_key = YesNoFilter(method="filter_key", label="重点提案")
     category = django_filters.CharFilter(field_name="category", lookup_expr="exact", label="类别")
     filed = django_filters.DateFromToRangeFilter(field_name="filed_on", label="立案日期")
     due = django_filters.DateFromToRangeFilter(field_name="lead_due_date", label="主办答复期限")
@@ -74,6 +97,14 @@ class ProposalFilter(django_filters.FilterSet):
     class Meta:
         model = Proposal
         fields: list[str] = []
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        user = getattr(request, "user", None)
+        if user is not None:
+            allowed = set(list_filters_for(user, list(self.filters)))
+            for name in [name for name in self.filters if name not in allowed]:
+                del self.filters[name]
 
     # How many rows of a common word's matches to find: a list page's cap, or None for all.
     search_first: int | None = SCANNED_CAP + 1
@@ -96,20 +127,14 @@ class ProposalFilter(django_filters.FilterSet):
 
     @property
     def published_only(self) -> bool:
-        return not (self.request and self.request.user.is_authenticated)
+        return not (self.request and sees_unpublished(self.request.user))
 
-    # On the stored pending due date, which is indexed, rather than on the derived flags.
-    def filter_overdue(self, queryset, name, value):
-        overdue = Q(pending_due_date__lt=timezone.localdate())
-        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+    def filter_word(self, queryset, name, value):
+        word = _words(timezone.localdate())[name]
+        return queryset.filter(word) if value == "yes" else queryset.exclude(word)
 
-    def filter_due_soon(self, queryset, name, value):
-        today = timezone.localdate()
-        soon = Q(
-            pending_due_date__gte=today,
-            pending_due_date__lte=today + timedelta(days=settings.DUE_SOON_DAYS),
-        )
-        return queryset.filter(soon) if value else queryset.exclude(soon)
+    def filter_key(self, queryset, name, value):
+        return queryset.filter(is_key=value == "yes")
 
     def filter_bureau(self, queryset, name, value):
         # A subquery rather than a join: no DISTINCT, so the page is read in index order.

@@ -1,22 +1,16 @@
-"""Who may do what: the three roles, their groups and permissions, and the demo logins.
+"""The three roles as groups with model permissions, and staff logins.
 
-Clerks (提案委、督查室工作人员) may do everything; bureau officers see and answer only what is
-assigned to their bureau; viewers (leaders, supervision) read everything and change nothing.
-What each may *see* is decided by Proposal.objects.visible_to(user).
+What each role may see and change, row by row, is decided in proposals.access.
 """
-
-from enum import StrEnum
 
 from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 from django.db.models import Q
 
-CLERK_GROUP = "提案委工作人员"
-BUREAU_GROUP = "承办单位工作人员"
-VIEWER_GROUP = "领导及督查（只读）"
+from proposals.access import BUREAU_GROUP, CLERK_GROUP, VIEWER_GROUP, Role
 
-# What a bureau officer may do, on top of viewing: answer with replies and contacts, and ask
-# for extensions and returns. Object-level limits (their own bureau only) are in the admin.
+# What a bureau officer may do, on top of viewing: answer with replies (and their contacts and
+# copies), and ask for extensions and returns. Which rows is decided in proposals.access.
 BUREAU_PERMISSIONS = {
     "reply": ["view", "add", "change"],
     "contact": ["view", "add", "change", "delete"],
@@ -33,40 +27,6 @@ BUREAU_PERMISSIONS = {
     "importrun": ["view", "add"],
     "importedfile": ["view"],
 }
-
-
-class Role(StrEnum):
-    CLERK = "clerk"
-    BUREAU = "bureau"
-    VIEWER = "viewer"
-    NONE = "none"
-
-
-def role_of(user) -> Role:
-    """The role a user acts in; an inactive or anonymous user has none. Read once per user object."""
-    if not user.is_authenticated or not user.is_active:
-        return Role.NONE
-    if not hasattr(user, "_tracker_role"):
-        user._tracker_role = _role_from_groups(user)
-    return user._tracker_role
-
-
-def _role_from_groups(user) -> Role:
-    if user.is_superuser:
-        return Role.CLERK
-    groups = {group.name for group in user.groups.all()}
-    if CLERK_GROUP in groups:
-        return Role.CLERK
-    if BUREAU_GROUP in groups and hasattr(user, "bureau_officer"):
-        return Role.BUREAU
-    if VIEWER_GROUP in groups:
-        return Role.VIEWER
-    return Role.NONE
-
-
-def officer_bureau_id(user) -> int | None:
-    """The bureau a bureau officer acts for; None for every other role."""
-    return user.bureau_officer.bureau_id if role_of(user) == Role.BUREAU else None
 
 
 def _permissions(codenames: list[str]) -> list[Permission]:

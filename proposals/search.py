@@ -1,5 +1,9 @@
 """Chinese substring search over proposal titles and reply texts, through an index on each database.
 
+Reply texts are searched as published (`Reply.public_text`, contact details masked), for
+everyone: a search never finds a phone number, and what a clerk finds the public finds too
+once the reply is published. proposals.derived keeps the documents current.
+
 A text is indexed as its single characters and its pairs of adjacent characters (bigrams). A
 query of one or two characters is one token, found exactly by the index; a longer one needs all
 its bigrams, and the texts holding them are then checked for the exact substring. SQLite keeps
@@ -24,8 +28,9 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan, IsNull
 
-from proposals.models import Proposal, Reply, SearchDocument
-from proposals.tokens import alnum_runs, index_tokens, query_tokens
+from proposals import derived
+from proposals.models import Proposal, Reply
+from proposals.tokens import alnum_runs, query_tokens
 
 PASSAGE_CONTEXT = 40
 # Above this many candidate documents a word is common enough that reading the list in order
@@ -35,7 +40,6 @@ PROBE_LIMIT = 5000
 # more: each costs reading a few texts, ~15 µs apiece on SQLite and ~30 µs on PostgreSQL.
 SCANNED_CAP = 100
 FIRST_CHUNK = 200
-_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -113,9 +117,9 @@ def _holds(field: str, query: str) -> Q:
 
 def text_contains(query: str, *, published_only: bool) -> Q:
     """Proposals whose title or a reply they may show contains `query`, checked row by row."""
-    replies = Reply.objects.filter(_holds("text", query), proposal=OuterRef("pk"))
+    replies = Reply.objects.filter(_holds("public_text", query), proposal=OuterRef("pk"))
     if published_only:
-        replies = replies.filter(published_on__isnull=False)
+        replies = replies.filter(derived.reply_published())
     # A scalar subquery, not EXISTS: PostgreSQL would hash an EXISTS by reading every reply
     # text first (its cost model does not see what reading a long text costs).
     first_match = Subquery(replies.order_by().values("pk")[:1])
@@ -189,46 +193,11 @@ def passages_for(proposals: Iterable[Proposal], query: str, *, published_only: b
     by_id = {proposal.pk: proposal for proposal in proposals}
     replies = Reply.objects.filter(proposal_id__in=by_id).order_by("proposal_id", "round", "pk")
     if published_only:
-        replies = replies.filter(published_on__isnull=False)
+        replies = replies.filter(derived.reply_published())
     texts = {pk: [proposal.title] for pk, proposal in by_id.items()}
-    for proposal_id, text in replies.values_list("proposal_id", "text"):
+    for proposal_id, text in replies.values_list("proposal_id", "public_text"):
         texts[proposal_id].append(text)
     for pk, proposal in by_id.items():
         proposal.passage = next(
             (found for text in texts[pk] if (found := passage_of(text, query))), None
         )
-
-
-def search_index_refresh(proposals: Iterable[Proposal]) -> None:
-    """Index these proposals' titles and reply texts anew; call after either changes."""
-    proposals = list(proposals)
-    ids = [proposal.pk for proposal in proposals]
-    # A reply moved here from another proposal takes its document with it.
-    SearchDocument.objects.filter(Q(proposal_id__in=ids) | Q(reply__proposal_id__in=ids)).delete()
-    documents = [
-        SearchDocument(proposal_id=proposal.pk, tokens=index_tokens(proposal.title))
-        for proposal in proposals
-        if proposal.title
-    ]
-    replies = Reply.objects.filter(proposal_id__in=ids).values_list("pk", "proposal_id", "text")
-    documents += [
-        SearchDocument(proposal_id=proposal_id, reply_id=pk, tokens=index_tokens(text))
-        for pk, proposal_id, text in replies
-        if text
-    ]
-    SearchDocument.objects.bulk_create(documents, batch_size=_BATCH)
-
-
-def search_index_rebuild() -> int:
-    """Index every proposal in batches; return how many were indexed."""
-    proposals = Proposal.objects.only("title")
-    count = 0
-    batch = []
-    for proposal in proposals.order_by("pk").iterator(chunk_size=_BATCH):
-        batch.append(proposal)
-        if len(batch) == _BATCH:
-            search_index_refresh(batch)
-            count += len(batch)
-            batch = []
-    search_index_refresh(batch)
-    return count + len(batch)

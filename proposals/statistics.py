@@ -3,10 +3,10 @@
 Counted over the session's proposals that were filed and handled in their own right; merged
 (并案) and withdrawn (撤案) ones are counted apart and left out of every denominator.
 
-- Timeliness is the lead bureau's first reply against its due date (extensions included):
-  on time, late, or outstanding (overdue once the due date has passed). The on-time rate is
-  on time / (on time + late + overdue): an item not yet due and not yet answered is not
-  counted either way.
+- Timeliness is the first reply against the due date that counts (Assignment.on_time_by:
+  extensions asked and approved in time move it, late ones do not): on time, late, or
+  outstanding (overdue as the lists say). The on-time rate is on time / (on time + late +
+  overdue): an item not yet due and not yet answered is not counted either way.
 - The grade is that of the proposal's latest reply; a proposal without one is "no grade".
 - Satisfaction is counted per proposal: when several proposers answered in a round, the
   least satisfied answer stands. "First round" is round 1, "final" each proposal's last round.
@@ -20,19 +20,20 @@ from statistics import median
 
 from django.conf import settings
 from django.db.models import (
+    Case,
     Count,
-    Exists,
-    F,
-    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from proposals import derived
 from proposals.models import (
     Assignment,
     Bureau,
@@ -183,53 +184,58 @@ class SessionReport:
 
 
 def lead_rows(proposals: QuerySet, today: date) -> list[dict]:
-    """One row per proposal: its category, lead bureau, timeliness, grade and days to reply."""
+    """One row per proposal: its category, lead bureau, timeliness, grade and days to reply.
+
+    Timeliness: a replied proposal (proposals.derived.replied) is on time when its first
+    reply that counts is dated no later than the lead assignment's on_time_by (late
+    extensions do not move that); an unreplied one is overdue exactly when the list says so.
+    """
+    lead = Assignment.objects.active().filter(proposal=OuterRef("pk"), role=Assignment.Role.LEAD)
+    answers = Reply.objects.filter(
+        proposal=OuterRef("pk"), completeness=Reply.Completeness.COMPLETE, reply_date__isnull=False
+    )
     latest_reply = Reply.objects.filter(proposal=OuterRef("pk")).order_by("-round", "-pk")
     rows = (
         proposals.annotate(
-            lead=FilteredRelation(
-                "assignments",
-                condition=Q(assignments__role=Assignment.Role.LEAD)
-                & Q(assignments__returned_on__isnull=True),
-            ),
-            first_reply=FilteredRelation(
-                "replies", condition=Q(replies__round=1, replies__bureau=F("lead__bureau"))
-            ),
+            on_time_by=Subquery(lead.values("on_time_by")[:1]),
+            assigned_on=Subquery(lead.values("assigned_on")[:1]),
+            first_reply_on=Subquery(answers.order_by("reply_date").values("reply_date")[:1]),
+            is_replied=Case(When(derived.replied(), then=Value(True)), default=Value(False)),
+            is_overdue=Case(When(derived.overdue(today), then=Value(True)), default=Value(False)),
             grade_code=Subquery(latest_reply.values("grade_id")[:1]),
         )
         .values(
             "pk",
             "category",
-            "lead__bureau_id",
-            "lead__bureau__name",
-            "lead__assigned_on",
-            "lead__due_on",
-            "first_reply__pk",
-            "first_reply__reply_date",
+            "lead_bureau_id",
+            "lead_bureau__name",
+            "on_time_by",
+            "assigned_on",
+            "first_reply_on",
+            "is_replied",
+            "is_overdue",
             "grade_code",
         )
         .order_by()
     )
-    return [_classified(row, today) for row in rows]
+    return [_classified(row) for row in rows]
 
 
-def _classified(row: dict, today: date) -> dict:
-    due_on, replied_on = row["lead__due_on"], row["first_reply__reply_date"]
-    if row["lead__bureau_id"] is None:
+def _classified(row: dict) -> dict:
+    replied_on = row["first_reply_on"]
+    if row["lead_bureau_id"] is None:
         timeliness = UNASSIGNED
-    elif row["first_reply__pk"] is not None:
-        if replied_on is None or due_on is None:
-            timeliness = UNKNOWN_DATE
-        else:
-            timeliness = ON_TIME if replied_on <= due_on else LATE
+    elif row["is_replied"]:
+        on_time = derived.is_on_time(replied_on, row["on_time_by"])
+        timeliness = UNKNOWN_DATE if on_time is None else (ON_TIME if on_time else LATE)
     else:
-        timeliness = OVERDUE if due_on is not None and due_on < today else PENDING
-    assigned_on = row["lead__assigned_on"]
+        timeliness = OVERDUE if row["is_overdue"] else PENDING
+    assigned_on = row["assigned_on"]
     return {
         "pk": row["pk"],
         "category": row["category"] or "未分类",
-        "bureau_id": row["lead__bureau_id"],
-        "bureau": row["lead__bureau__name"] or "未交办",
+        "bureau_id": row["lead_bureau_id"],
+        "bureau": row["lead_bureau__name"] or "未交办",
         "timeliness": timeliness,
         "grade": row["grade_code"] or NO_GRADE,
         "days_to_reply": (replied_on - assigned_on).days if replied_on and assigned_on else None,
@@ -322,22 +328,25 @@ def _count(queryset: QuerySet, group: str) -> Subquery:
 
 
 def bureaus_with_figures(proposals: QuerySet, today: date | None = None) -> QuerySet:
-    """Bureaus holding any of `proposals`, with their lead, co-handled, replied and overdue counts."""
+    """Bureaus holding any of `proposals`: what they lead, and of it how much is replied and
+    overdue (the words of proposals.derived), and what they co-handle."""
     today = today or timezone.localdate()
-    active = Assignment.objects.active().filter(proposal__in=proposals)
-    lead = active.filter(role=Assignment.Role.LEAD)
-    answered = Reply.objects.filter(
-        proposal=OuterRef("proposal"), bureau=OuterRef("bureau"), round=1
-    )
-    lead = lead.annotate(answered=Exists(answered))
+    led = proposals.filter(lead_bureau=OuterRef("pk")).order_by().values("lead_bureau")
+    co = Assignment.objects.active().filter(proposal__in=proposals, role=Assignment.Role.CO_HANDLER)
+
+    def led_count(word: Q | None = None) -> Coalesce:
+        counted = led.filter(word) if word is not None else led
+        return Coalesce(
+            Subquery(counted.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
+            0,
+        )
+
     return (
         Bureau.objects.annotate(
-            lead_count=Coalesce(_count(lead, "bureau"), 0),
-            co_count=Coalesce(_count(active.filter(role=Assignment.Role.CO_HANDLER), "bureau"), 0),
-            replied_count=Coalesce(_count(lead.filter(answered=True), "bureau"), 0),
-            overdue_count=Coalesce(
-                _count(lead.filter(answered=False, due_on__lt=today), "bureau"), 0
-            ),
+            lead_count=led_count(),
+            co_count=Coalesce(_count(co, "bureau"), 0),
+            replied_count=led_count(derived.replied()),
+            overdue_count=led_count(derived.overdue(today)),
         )
         .filter(Q(lead_count__gt=0) | Q(co_count__gt=0))
         .order_by("region", "name")
@@ -345,17 +354,73 @@ def bureaus_with_figures(proposals: QuerySet, today: date | None = None) -> Quer
 
 
 def members_with_figures(proposals: QuerySet) -> QuerySet:
-    """Members who proposed any of `proposals`, with how many and how many were answered."""
+    """Members who proposed any of `proposals`, with how many and how many are replied."""
     links = ProposalProposer.objects.filter(proposal__in=proposals)
-    answered = Reply.objects.filter(proposal=OuterRef("proposal"))
     return (
         Member.objects.annotate(
             proposal_count=Coalesce(_count(links, "member"), 0),
-            replied_count=Coalesce(_count(links.filter(Exists(answered)), "member"), 0),
+            replied_count=Coalesce(
+                _count(links.filter(proposal__in=proposals.filter(derived.replied())), "member"),
+                0,
+            ),
         )
         .filter(proposal_count__gt=0)
         .order_by("name", "pk")
     )
+
+
+@dataclass(frozen=True)
+class CoHandling:
+    """What a bureau co-handles: assignments, and how many opinions it has given."""
+
+    total: int
+    opinions: int
+    awaiting: int
+
+
+def co_handling_figures(bureau: Bureau, proposals: QuerySet) -> CoHandling:
+    co = Assignment.objects.active().filter(
+        bureau=bureau, role=Assignment.Role.CO_HANDLER, proposal__in=proposals
+    )
+    counts = co.aggregate(
+        total=Count("pk"), opinions=Count("pk", filter=Q(opinion_on__isnull=False))
+    )
+    return CoHandling(counts["total"], counts["opinions"], counts["total"] - counts["opinions"])
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A home page figure and the list query that shows exactly what it counts."""
+
+    label: str
+    count: int
+    query: str
+    tone: str = ""
+
+
+def home_figures(proposals: QuerySet, session, today: date | None = None) -> list[Figure]:
+    """The session's headline figures, each the count of the list its link opens."""
+    today = today or timezone.localdate()
+    soon = f"即将到期（{settings.DUE_SOON_DAYS} 天内）"
+    words = [
+        ("件提案/建议", None, "", ""),
+        ("已答复", derived.replied(), "replied=yes", ""),
+        ("未答复", ~derived.replied(), "replied=no", ""),
+        ("已超期", derived.overdue(today), "overdue=yes", "overdue"),
+        (soon, derived.due_soon(today), "due_soon=yes", "due-soon"),
+    ]
+    counts = proposals.aggregate(
+        **{
+            f"n{i}": Count("pk", filter=word) if word is not None else Count("pk")
+            for i, (_, word, _, _) in enumerate(words)
+        }
+    )
+    return [
+        Figure(
+            label, counts[f"n{i}"], "&".join(filter(None, [f"session={session.pk}", query])), tone
+        )
+        for i, (label, _, query, tone) in enumerate(words)
+    ]
 
 
 def figures_of(proposals: QuerySet, today: date | None = None) -> Tally:

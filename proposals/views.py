@@ -9,6 +9,8 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from proposals import derived
+from proposals.access import reply_text_for, sees_contacts, sees_unpublished
 from proposals.exports import (
     csv_response,
     export_queryset,
@@ -22,7 +24,9 @@ from proposals.models import Assignment, Bureau, Member, Proposal, Reply, Sessio
 from proposals.search import SCANNED_CAP, passages_for
 from proposals.statistics import (
     bureaus_with_figures,
+    co_handling_figures,
     figures_of,
+    home_figures,
     members_with_figures,
     report_sheets,
     session_report,
@@ -39,7 +43,7 @@ class HomeView(TemplateView):
         session = (
             Session.objects.filter(proposals__in=visible).order_by("-term", "-meeting").first()
         )
-        figures = visible.filter(session=session).figures() if session else None
+        figures = home_figures(visible.filter(session=session), session) if session else []
         return super().get_context_data(session=session, figures=figures, **kwargs)
 
 
@@ -91,9 +95,7 @@ class ProposalExportView(LoginRequiredMixin, View):
 
     def get(self, request, file_format):
         filterset = ProposalExportFilter(
-            request.GET,
-            queryset=Proposal.objects.visible_to(request.user).with_stored_status(),
-            request=request,
+            request.GET, queryset=Proposal.objects.visible_to(request.user), request=request
         )
         if not filterset.is_valid():
             raise Http404("筛选条件有误")
@@ -106,21 +108,30 @@ class ProposalDetailView(DetailView):
     template_name = "proposals/proposal_detail.html"
 
     def get_queryset(self):
+        user = self.request.user
         replies = Reply.objects.select_related("bureau", "grade").prefetch_related(
             "contacts", "carbon_copies"
         )
-        if not self.request.user.is_authenticated:
-            replies = replies.filter(published_on__isnull=False)
+        if not sees_unpublished(user):
+            replies = replies.filter(derived.reply_published())
         return (
-            Proposal.objects.visible_to(self.request.user)
-            .with_handling_status()
-            .select_related("session")
+            Proposal.objects.visible_to(user)
+            .with_status()
+            .select_related("session", "turn_bureau", "lead_bureau")
             .prefetch_related(
                 "proposers",
                 Prefetch("assignments", queryset=Assignment.objects.select_related("bureau")),
                 Prefetch("replies", queryset=replies.order_by("round")),
                 "feedback__member",
             )
+        )
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        for reply in self.object.replies.all():
+            reply.shown_text = reply_text_for(user, reply)
+        return super().get_context_data(
+            staff=sees_unpublished(user), show_contacts=sees_contacts(user), **kwargs
         )
 
 
@@ -170,6 +181,9 @@ class HolderDetailView(DetailView):
     def holder_proposals(self, visible):
         raise NotImplementedError
 
+    def holder_figures(self, proposals):
+        return figures_of(proposals)
+
     def get_context_data(self, **kwargs):
         visible = Proposal.objects.visible_to(self.request.user)
         proposals = self.holder_proposals(visible)
@@ -179,17 +193,30 @@ class HolderDetailView(DetailView):
             self.request.GET.get("page")
         )
         return super().get_context_data(
-            figures=figures_of(proposals), page_obj=page, proposals=page.object_list, **kwargs
+            figures=self.holder_figures(proposals),
+            held=proposals,
+            page_obj=page,
+            proposals=page.object_list,
+            **kwargs,
         )
 
 
 class BureauDetailView(HolderDetailView):
+    """A bureau's page: the figures of what it leads, what it co-handles apart."""
+
     model = Bureau
     template_name = "proposals/bureau_detail.html"
 
     def holder_proposals(self, visible):
         held = Assignment.objects.active().filter(bureau=self.object)
         return visible.filter(pk__in=held.values("proposal_id"))
+
+    def holder_figures(self, proposals):
+        return figures_of(proposals.filter(lead_bureau=self.object))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return context | {"co_handling": co_handling_figures(self.object, context["held"])}
 
 
 class MemberDetailView(HolderDetailView):

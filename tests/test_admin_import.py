@@ -2,14 +2,17 @@
 
 import io
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from proposals.models import ImportedFile, ImportRun, Proposal, Reply, Session
+from proposals.access import SYSTEM
+from proposals.models import Assignment, Bureau, ImportedFile, ImportRun, Proposal, Reply, Session
 from proposals.roles import Role, login_ensure
+from proposals.services import proposal_save, proposals_assign
 from tests.letters import ISSUER_ONLY_OUR_BUREAU
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures/replies"
@@ -19,12 +22,6 @@ ADD = "admin:proposals_importrun_add"
 def seed(name: str) -> SimpleUploadedFile:
     path = next(SEEDS.glob(f"{name}_*.txt"))
     return SimpleUploadedFile(path.name, path.read_bytes())
-
-
-@pytest.fixture
-def clerk(client, db):
-    client.force_login(login_ensure(username="clerk", password="x", role=Role.CLERK))
-    return client
 
 
 def upload(client, *files):
@@ -81,30 +78,56 @@ def test_a_zip_of_letters_is_opened(clerk):
 @pytest.mark.parametrize(
     ("upload_file", "message"),
     [
-        (SimpleUploadedFile("scan.pdf", b"%PDF-1.4"), "只接受"),
+        (SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n"), "只接受"),
         (SimpleUploadedFile("broken.zip", b"PK-not-really"), "不是有效的 .zip"),
         (SimpleUploadedFile("huge.txt", b"x" * (5 * 1024 * 1024 + 1)), "超过 5 MB"),
+        (SimpleUploadedFile("empty.txt", b""), "空"),
     ],
 )
-def test_refused_uploads_say_why_and_store_nothing(clerk, upload_file, message):
-    page = upload(clerk, upload_file)
+def test_a_file_that_cannot_be_read_is_refused_on_its_own(clerk, upload_file, message):
+    page = upload(clerk, seed("000"), upload_file)
     assert message in page.content.decode()
+    run = ImportRun.objects.get()
+    outcomes = [(f.preview_status, f.data == b"") for f in run.files.all()]
+    assert outcomes[0] == ("imported", False)
+    assert outcomes[1][0] == "rejected"
+    clerk.post(reverse("admin:proposals_importrun_confirm", args=[run.pk]))
+    assert Reply.objects.count() == 1
+
+
+def test_an_upload_with_no_file_is_explained(clerk):
+    page = clerk.post(reverse(ADD), {}, follow=True)
+    assert "没有上传任何文件" in page.content.decode()
     assert not ImportRun.objects.exists()
 
 
-def test_a_bureau_officer_imports_only_their_own_bureaus_letters(client, db, bureau):
-    officer = login_ensure(username="gongxin", password="x", role=Role.BUREAU, bureau=bureau)
-    client.force_login(officer)
+def test_a_bureau_officer_imports_only_their_replies_to_what_is_assigned_to_them(
+    client, officer_user, bureau
+):
+    """Own bureau, proposals already assigned to it: never a new proposal, assignment or bureau."""
+    session = Session.objects.create(body="cppcc", region="焦作市", term=14, meeting=5)
+    ours = proposal_save(proposal=Proposal(session=session, number=252), actor=SYSTEM)
+    proposals_assign(proposals=[ours], lead=bureau, assigned_on=date(2022, 4, 1), actor=SYSTEM)
+    others = Bureau.objects.create(region="焦作市", name="焦作市科学技术局")
+    theirs = proposal_save(proposal=Proposal(session=session, number=153), actor=SYSTEM)
+    proposals_assign(proposals=[theirs], lead=others, assigned_on=date(2022, 1, 1), actor=SYSTEM)
+    before = (Proposal.objects.count(), Assignment.objects.count(), Bureau.objects.count())
+    client.force_login(officer_user)
     ours_signed_only_by_us = SimpleUploadedFile("ours.txt", ISSUER_ONLY_OUR_BUREAU.encode())
-    upload(client, seed("000"), seed("003"), ours_signed_only_by_us)
+    upload(client, seed("000"), seed("001"), seed("003"), ours_signed_only_by_us)
     run = ImportRun.objects.get()
     outcomes = {f.name: (f.preview_status, f.preview_error) for f in run.files.all()}
     assert outcomes["000_ee2ad97ee7362e9f.txt"] == ("imported", "")
-    assert outcomes["ours.txt"] == ("imported", "")
-    assert outcomes["003_8e3784263eeb7afc.txt"][0] == "rejected"
+    assert outcomes["001_4a0811232a8ce13d.txt"][0] == "rejected"  # No. 153: another bureau's
+    assert "未交办给本单位" in outcomes["001_4a0811232a8ce13d.txt"][1]
     assert "只能导入本单位" in outcomes["003_8e3784263eeb7afc.txt"][1]
+    assert outcomes["ours.txt"][0] == "rejected"  # No. 301 is not in the system
     client.post(reverse("admin:proposals_importrun_confirm", args=[run.pk]))
-    assert set(Reply.objects.values_list("bureau__name", flat=True)) == {"焦作市工业和信息化局"}
+    assert list(Reply.objects.values_list("proposal__number", "bureau__name")) == [
+        (252, "焦作市工业和信息化局")
+    ]
+    assert (Proposal.objects.count(), Assignment.objects.count(), Bureau.objects.count()) == before
+    assert Proposal.objects.get(number=153).status == "assigned"
 
 
 def test_who_may_upload_and_see_import_runs(client, db, bureau):

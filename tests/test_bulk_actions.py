@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from proposals.access import SYSTEM
 from proposals.models import Bureau, ExtensionRequest, Reply
 from proposals.roles import Role, login_ensure
 from proposals.services import proposals_assign
@@ -55,7 +56,7 @@ def test_assigning_many_proposals_at_once(clerk, make_proposal, bureau):
 
 def test_extending_many_proposals_records_approved_requests(clerk, make_proposal, bureau):
     proposals = [make_proposal() for _ in range(2)]
-    proposals_assign(proposals=proposals, lead=bureau, assigned_on=date(2022, 4, 15))
+    proposals_assign(proposals=proposals, lead=bureau, assigned_on=date(2022, 4, 15), actor=SYSTEM)
     act(
         clerk, PROPOSALS, "extend", proposals, apply="1", due_on="2022-09-30", reason="汛期施工受限"
     )
@@ -86,7 +87,7 @@ def test_setting_a_grade_and_publishing_replies(clerk, make_proposal, make_reply
 def test_only_clerks_assign_and_publish(client, make_proposal, make_reply, bureau):
     proposal = make_proposal()
     reply = make_reply(proposal)
-    proposals_assign(proposals=[proposal], lead=bureau, assigned_on=date(2022, 4, 15))
+    proposals_assign(proposals=[proposal], lead=bureau, assigned_on=date(2022, 4, 15), actor=SYSTEM)
     client.force_login(login_ensure(username="leader", password="x", role=Role.VIEWER))
     page = client.get(reverse(PROPOSALS) + "?attention=all").content.decode()
     assert 'value="assign"' not in page and 'value="export_csv"' in page
@@ -109,8 +110,8 @@ def test_the_csv_export_has_chinese_headers_every_date_and_no_formulas(
     clerk, make_proposal, make_reply, bureau
 ):
     proposal = make_proposal(title='=HYPERLINK("http://x")', filed_on=date(2022, 2, 1))
-    proposals_assign(proposals=[proposal], lead=bureau, assigned_on=date(2022, 4, 15))
-    make_reply(proposal, reply_date=date(2022, 6, 30), grade_id="A")
+    proposals_assign(proposals=[proposal], lead=bureau, assigned_on=date(2022, 4, 15), actor=SYSTEM)
+    make_reply(proposal, reply_date=date(2022, 6, 30), grade="A")
     header, row = exported_csv(clerk, [proposal])
     record = dict(zip(header, row, strict=True))
     assert record["案由"].startswith("'=")
@@ -139,7 +140,9 @@ def test_the_xlsx_export_opens_with_the_same_rows(clerk, make_proposal):
 def test_export_queries_do_not_grow_with_the_selection(clerk, make_proposal, make_reply, bureau):
     def queries(count):
         proposals = [make_proposal() for _ in range(count)]
-        proposals_assign(proposals=proposals, lead=bureau, assigned_on=date(2022, 4, 15))
+        proposals_assign(
+            proposals=proposals, lead=bureau, assigned_on=date(2022, 4, 15), actor=SYSTEM
+        )
         for proposal in proposals:
             make_reply(proposal)
         with CaptureQueriesContext(connection) as captured:

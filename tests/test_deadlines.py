@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 
+from proposals.access import SYSTEM
 from proposals.deadlines import add_months
 from proposals.models import Assignment
 from proposals.services import assignment_create, reply_due_on
@@ -38,6 +39,7 @@ def test_creating_an_assignment_sets_its_due_date(make_proposal, bureau):
         bureau=bureau,
         role=Assignment.Role.LEAD,
         assigned_on=date(2022, 11, 30),
+        actor=SYSTEM,
     )
     assignment.refresh_from_db()
     assert assignment.due_on == date(2023, 2, 28)

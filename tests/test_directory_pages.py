@@ -11,17 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from proposals.access import SYSTEM
 from proposals.models import Bureau, Member
 from proposals.roles import Role, login_ensure
-from proposals.services import proposals_assign, proposals_derived_refresh
+from proposals.services import assignment_create, proposals_assign
 
 TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def clerk(client, db):
-    client.force_login(login_ensure(username="clerk", password="x", role=Role.CLERK))
-    return client
 
 
 def handled(make_proposal, make_reply, bureau, count, *, published=False, title="关于发展的提案"):
@@ -29,13 +24,13 @@ def handled(make_proposal, make_reply, bureau, count, *, published=False, title=
     member = Member.objects.create(name=f"委员{Member.objects.count()}", body="cppcc")
     proposals = []
     for index in range(count):
-        proposal = make_proposal(title=title)
-        proposal.proposer_links.create(member=member, position=1)
-        proposals_assign(proposals=[proposal], lead=bureau, assigned_on=TODAY - timedelta(100))
+        proposal = make_proposal(title=title, proposers=[member])
+        proposals_assign(
+            proposals=[proposal], lead=bureau, assigned_on=TODAY - timedelta(100), actor=SYSTEM
+        )
         if index % 2 == 0:
             make_reply(proposal, reply_date=TODAY, published_on=TODAY if published else None)
         proposals.append(proposal)
-    proposals_derived_refresh(p.pk for p in proposals)
     return member, proposals
 
 
@@ -54,6 +49,21 @@ def test_the_bureau_page_shows_its_figures_and_proposals(clerk, make_proposal, m
     assert page.context["figures"].total == 3
     assert page.context["figures"].replied == 2
     assert len(page.context["proposals"]) == 3
+
+
+def test_a_co_handler_is_not_credited_with_the_lead_bureaus_replies(
+    clerk, make_proposal, make_reply, bureau
+):
+    commerce = Bureau.objects.create(region="焦作市", name="焦作市商务局")
+    for proposal in handled(make_proposal, make_reply, bureau, 3)[1]:
+        assignment_create(
+            proposal=proposal, bureau=commerce, role="co", assigned_on=TODAY, actor=SYSTEM
+        )
+    rows = {row.name: row for row in clerk.get(reverse("bureau-list")).context["bureaus"]}
+    assert (rows["焦作市商务局"].co_count, rows["焦作市商务局"].replied_count) == (3, 0)
+    page = clerk.get(reverse("bureau-detail", args=[commerce.pk]))
+    assert (page.context["figures"].total, page.context["figures"].replied) == (0, 0)
+    assert page.context["co_handling"].total == 3
 
 
 def test_the_member_pages_list_their_proposals(clerk, make_proposal, make_reply, bureau):

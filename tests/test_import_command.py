@@ -38,7 +38,7 @@ def test_json_mode_prints_one_object_per_file_and_nothing_else():
     assert reports[0]["error"] is None
     assert reports[0]["reply"]["doc_number"] == "焦工信〔2022〕71号"
     assert reports[4]["reply"] is None and "不是答复函" in reports[4]["error"]
-    assert "试运行" in err and "被拒绝 1" in err
+    assert "试运行" in err and "拒收 1" in err
     assert code == 1
 
 
@@ -66,7 +66,7 @@ def test_importing_twice_reports_unchanged_and_exits_zero_without_rejections(tmp
     (tmp_path / ".hidden.txt").write_text("not read")
     first = run(str(tmp_path))
     second = run(str(tmp_path))
-    assert first[0] == 0 and "新导入 2" in first[1]
+    assert first[0] == 0 and "新增 2" in first[1]
     assert second[0] == 0 and "无变化 2" in second[1]
     assert Reply.objects.count() == 2
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
-from proposals import importing
+from proposals.access import SYSTEM
 from proposals.importing import ImportStatus, LetterDefaults, LetterImporter
 from proposals.models import (
     Assignment,
@@ -19,6 +19,7 @@ from proposals.models import (
     ReplyChange,
     Session,
 )
+from proposals.services import replies as replies_service
 from tests.letters import ISSUER_ONLY_OUR_BUREAU
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures/replies"
@@ -39,7 +40,7 @@ ALL_MODELS = [
 
 
 def load(data: bytes, name: str = "letter.txt", defaults: LetterDefaults = NO_DEFAULTS):
-    return LetterImporter(defaults).import_letter(name=name, data=data)
+    return LetterImporter(defaults, actor=SYSTEM).import_letter(name=name, data=data)
 
 
 def row_counts() -> dict[str, int]:
@@ -71,7 +72,12 @@ def test_importing_a_letter_creates_every_row_it_implies():
     }
     reply = proposal.replies.get()
     assert reply.bureau.name == "焦作市工业和信息化局"
-    assert (reply.doc_number, reply.signer, reply.grade_id) == ("焦工信〔2022〕64号", "付希强", "A")
+    assert (reply.doc_number, reply.signer, reply.proposed_grade_id) == (
+        "焦工信〔2022〕64号",
+        "付希强",
+        "A",
+    )
+    assert reply.grade is None, "the grade that counts is the clerk's decision"
     assert [(c.unit, c.name, c.phone) for c in reply.contacts.all()] == [
         ("焦作市工业和信息化局", "李志翔", "3569411")
     ]
@@ -133,7 +139,7 @@ def test_a_failure_midway_leaves_the_database_as_it_was(monkeypatch):
     def fail(*args, **kwargs):
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr(importing, "_children_create", fail)
+    monkeypatch.setattr(replies_service, "_children_replace", fail)
     outcome = load(SEED_120)
     assert outcome.status == ImportStatus.REJECTED
     assert "disk full" in outcome.error
@@ -242,5 +248,6 @@ def test_a_second_round_reply_is_filed_beside_the_first():
     )
     outcome = load(second, "second.txt")
     assert outcome.status == ImportStatus.IMPORTED
-    assert [(r.round, r.grade_id) for r in Reply.objects.order_by("round")] == [(1, "A"), (2, "B")]
+    rounds = [(r.round, r.proposed_grade_id) for r in Reply.objects.order_by("round")]
+    assert rounds == [(1, "A"), (2, "B")]
     assert "handling_round" not in outcome.to_json()["reply"]

@@ -7,8 +7,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from proposals.access import SYSTEM
 from proposals.models import Bureau, Feedback, Member, Proposal
 from proposals.roles import Role, login_ensure
+from proposals.services import extension_grant, feedback_record, proposal_save
 from proposals.statistics import LATE, ON_TIME, OVERDUE, PENDING, UNASSIGNED, session_report
 
 TODAY = date(2026, 6, 1)
@@ -29,13 +31,12 @@ def small_bureau(db):
 @pytest.fixture
 def session_items(make_proposal, make_assignment, make_reply, bureau, small_bureau):
     """Six lead items of the main bureau, one of a small bureau, one unassigned, two excluded."""
-    assigned_on = DUE_PAST - timedelta(days=90)
 
     def item(category, *, due_on, replied_on=None, grade=None, lead=bureau, disposition="filed"):
         proposal = make_proposal(category=category, disposition=disposition)
-        make_assignment(proposal, due_on=due_on, assigned_on=assigned_on, bureau=lead)
+        make_assignment(proposal, due_on=due_on, bureau=lead)
         if replied_on:
-            make_reply(proposal, bureau=lead, reply_date=replied_on, grade_id=grade)
+            make_reply(proposal, bureau=lead, reply_date=replied_on, grade=grade)
         return proposal
 
     items = {
@@ -85,8 +86,9 @@ def test_the_grade_distribution_shows_no_grade_and_zero_counts(session_items):
 
 
 def test_median_days_to_reply_counts_from_assignment(session_items):
-    # Days from assignment: 60, 90, 95, 30 (main bureau) and 90 (small bureau).
-    assert report().overall.median_days == 90
+    # Assigned three months (89 days) before the due date; replied after 59, 89, 94 and 29
+    # days (main bureau) and 89 (small bureau).
+    assert report().overall.median_days == 89
 
 
 def test_small_bureaus_are_listed_but_not_ranked(session_items, bureau, small_bureau):
@@ -103,20 +105,47 @@ def test_the_target_decides_whether_a_bureau_meets_it(session_items, bureau):
     assert main.meets(0.9) is False
 
 
+def test_a_late_extension_keeps_a_late_reply_late_in_the_report(session_items):
+    before = report().overall.on_time_rate
+    late = session_items["late"].assignments.get()
+    extension_grant(
+        assignment=late,
+        due_on=DUE_PAST + timedelta(days=30),
+        reason="补办延期",
+        actor=SYSTEM,
+        today=TODAY,
+    )
+    assert report().overall.on_time_rate == before == pytest.approx(4 / 6)
+
+
 def test_categories_are_tallied_with_an_uncategorised_group(session_items):
     by_category = {tally.name: tally.total for tally in report().by_category}
     assert by_category == {"经济": 4, "科教": 3, "未分类": 1}
 
 
-def test_satisfaction_counts_the_least_satisfied_answer_per_round(session_items):
+def test_satisfaction_counts_the_least_satisfied_answer_per_round(session_items, make_reply):
     first_item, second_item = session_items["on_time_a"], session_items["late"]
     zhang, li = (
         Member.objects.create(name=name, body="cppcc", region="焦作市") for name in ("张三", "李四")
     )
-    Feedback.objects.create(proposal=first_item, member=zhang, satisfaction=SATISFIED)
-    Feedback.objects.create(proposal=first_item, member=li, satisfaction=BASICALLY)
-    Feedback.objects.create(proposal=second_item, member=zhang, satisfaction=NOT_SATISFIED)
-    Feedback.objects.create(proposal=second_item, member=zhang, round=2, satisfaction=SATISFIED)
+    proposal_save(proposal=first_item, proposers=[zhang, li], actor=SYSTEM)
+    proposal_save(proposal=second_item, proposers=[zhang], actor=SYSTEM)
+
+    def feedback(proposal, member, satisfaction):
+        feedback_record(
+            proposal=proposal,
+            member=member,
+            satisfaction=satisfaction,
+            source="paper",
+            received_on=TODAY,
+            actor=SYSTEM,
+        )
+
+    feedback(first_item, zhang, SATISFIED)
+    feedback(first_item, li, BASICALLY)
+    feedback(second_item, zhang, NOT_SATISFIED)
+    make_reply(second_item, round=2, reply_date=TODAY)
+    feedback(second_item, zhang, SATISFIED)
     result = report()
     assert result.satisfaction_first == {BASICALLY: 1, NOT_SATISFIED: 1, "": 6}
     assert result.satisfaction_final == {BASICALLY: 1, SATISFIED: 1, "": 6}

@@ -1,19 +1,20 @@
-"""What every workbench page shares: visibility, history, and bulk actions with a form."""
+"""What every workbench page shares: visibility, saving through services, history, bulk actions.
+
+The workbench is a door, not an owner: forms validate with the services' own checks, and
+every save, inline and delete calls a service (proposals.services), which enforces remit and
+leaves derived state to proposals.derived.
+"""
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from proposals.models import (
-    Bureau,
-    Proposal,
-    Reply,
-)
-from proposals.roles import officer_bureau_id
-from proposals.services import proposals_derived_refresh
+from proposals.access import officer_bureau_id
+from proposals.models import Bureau, Proposal, Reply
 
 
 class VisibleProposalsAdmin(admin.ModelAdmin):
@@ -25,6 +26,8 @@ class VisibleProposalsAdmin(admin.ModelAdmin):
 
     proposal_path = "proposal"
     bureau_path: str | None = None
+    # A second COUNT over every row the user may see costs as much as the page at scale.
+    show_full_result_count = False
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -45,6 +48,9 @@ class VisibleProposalsAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not self._is_others(request, obj)
 
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._is_others(request, obj)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # A bureau officer may only file things under their own bureau and visible proposals.
         bureau_id = officer_bureau_id(request.user)
@@ -58,34 +64,48 @@ class VisibleProposalsAdmin(admin.ModelAdmin):
                 kwargs["queryset"] = Reply.objects.filter(bureau=bureau_id, proposal__in=visible)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not self._is_others(request, obj)
 
-    # The admin's own forms and deletes go around the services, so they refresh what is
-    # derived from the rows they wrote: the stored status and the search index.
-    def _proposal_ids(self, objects) -> set[int]:
-        path = f"{self.proposal_path}_id" if self.proposal_path else "pk"
-        ids = set()
-        for obj in objects:
-            *steps, last = path.split("__")
-            for step in steps:
-                obj = getattr(obj, step)
-            ids.add(getattr(obj, last))
-        return ids
+class SavedByServiceAdmin(admin.ModelAdmin):
+    """Saves and deletes go through a service: `save_through_service(request, form, formsets,
+    change)` and `delete_through_service(request, obj)`.
+
+    The admin's own save_model / save_related / delete would write rows directly; here the
+    form (already validated with the service's checks) and its inline formsets are handed
+    to the service instead.
+    """
+
+    def save_through_service(self, request, form, formsets, change) -> None:
+        raise NotImplementedError
+
+    def delete_through_service(self, request, obj) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        """Nothing here: save_related hands the form and its inlines to the service at once."""
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        proposals_derived_refresh(self._proposal_ids([form.instance]))
+        self.save_through_service(request, form, formsets, change)
+        # The change message reads what the formsets saved; the service did it instead.
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def delete_model(self, request, obj):
-        ids = self._proposal_ids([obj])
-        super().delete_model(request, obj)
-        proposals_derived_refresh(ids)
+        self.delete_through_service(request, obj)
 
     def delete_queryset(self, request, queryset):
-        ids = self._proposal_ids(queryset)
-        super().delete_queryset(request, queryset)
-        proposals_derived_refresh(ids)
+        for obj in queryset:
+            self.delete_through_service(request, obj)
+
+
+def inline_rows(formset, fields: list[str]) -> list[tuple]:
+    """The rows an inline formset ends with (kept and added, not deleted), in its order."""
+    rows = []
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None)
+        if not data or data.get("DELETE") or not any(data.get(name) for name in fields):
+            continue
+        rows.append(tuple(data.get(name) for name in fields))
+    return rows
 
 
 class VisibleHistoryAdmin(VisibleProposalsAdmin, SimpleHistoryAdmin):
@@ -134,8 +154,13 @@ def action_with_form(model_admin, request, queryset, form_class, description, ap
         "form": form,
         "objects": queryset,
         "action": request.POST["action"],
+        "opts": model_admin.model._meta,
     }
     return TemplateResponse(request, "admin/proposals/action_form.html", context)
+
+
+def today():
+    return timezone.localdate()
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -143,9 +168,13 @@ class ReadOnlyInline(admin.TabularInline):
 
     extra = 0
     can_delete = False
+    show_change_link = True
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -3,14 +3,17 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.html import format_html
 
+from proposals.access import Role, role_of
 from proposals.admin.base import (
     ReadOnlyInline,
+    SavedByServiceAdmin,
     VisibleHistoryAdmin,
     action_with_form,
     apply_each,
+    inline_rows,
+    today,
 )
 from proposals.exports import csv_response, export_queryset, proposal_rows, xlsx_response
 from proposals.models import (
@@ -23,10 +26,12 @@ from proposals.models import (
     Reply,
     Turn,
 )
-from proposals.roles import Role, role_of
 from proposals.services import (
+    REGISTRATION_FIELDS,
     extension_grant,
     proposal_close,
+    proposal_delete,
+    proposal_save,
     proposals_assign,
 )
 
@@ -36,7 +41,7 @@ class AssignForm(forms.Form):
     co_handlers = forms.ModelMultipleChoiceField(
         Bureau.objects.all(), required=False, label="协办单位"
     )
-    assigned_on = forms.DateField(label="交办日期", initial=timezone.localdate)
+    assigned_on = forms.DateField(label="交办日期", initial=today)
 
 
 class ExtendForm(forms.Form):
@@ -66,7 +71,7 @@ class AttentionFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "needed":
-            return queryset & Proposal.objects.needing_attention()
+            return queryset.needing_attention()
         return queryset
 
 
@@ -85,42 +90,41 @@ class HandlingStatusFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self.value()
         if value == "overdue":
-            return queryset.filter(is_overdue=True)
+            return queryset.overdue()
         if value == "due_soon":
-            return queryset.filter(is_due_soon=True)
+            return queryset.due_soon()
         if value in HandlingStatus.values:
-            return queryset.filter(handling_status=value)
+            return queryset.filter(status=value)
         if value and value.startswith("turn:"):
-            return queryset.filter(turn=value.removeprefix("turn:"))
+            return queryset.filter(current_turn=value.removeprefix("turn:"))
         return queryset
 
 
 class ProposerInline(admin.TabularInline):
+    """Proposers in order; saved with the proposal through proposal_save."""
+
     model = ProposalProposer
     extra = 0
     autocomplete_fields = ["member"]
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(ReadOnlyInline):
     model = Assignment
-    extra = 0
-    autocomplete_fields = ["bureau"]
+    fields = ["bureau", "role", "assigned_on", "due_on", "returned_on", "opinion_on"]
 
 
 class ReplyInline(ReadOnlyInline):
     model = Reply
     fields = ["bureau", "round", "doc_number", "grade", "reply_date", "needs_review"]
-    show_change_link = True
 
 
-class FeedbackInline(admin.TabularInline):
+class FeedbackInline(ReadOnlyInline):
     model = Feedback
-    extra = 0
-    autocomplete_fields = ["member"]
+    fields = ["member", "round", "satisfaction", "source", "received_on"]
 
 
 @admin.register(Proposal)
-class ProposalAdmin(VisibleHistoryAdmin):
+class ProposalAdmin(SavedByServiceAdmin, VisibleHistoryAdmin):
     proposal_path = ""
     list_display = [
         "number",
@@ -139,16 +143,28 @@ class ProposalAdmin(VisibleHistoryAdmin):
         "category",
         "disposition",
     ]
-    list_select_related = ["session"]
+    list_select_related = ["session", "turn_bureau"]
     search_fields = ["title", "proposers__name", "=number"]
     autocomplete_fields = ["session"]
+    fields = [*REGISTRATION_FIELDS, "closed_on", "whose_turn"]
+    readonly_fields = ["closed_on", "whose_turn"]
     inlines = [ProposerInline, AssignmentInline, ReplyInline, FeedbackInline]
-    readonly_fields = ["whose_turn"]
 
     actions = ["assign", "extend", "close", "export_csv", "export_xlsx"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_handling_status()
+        return super().get_queryset(request).with_status()
+
+    def save_through_service(self, request, form, formsets, change):
+        proposers = None
+        for formset in formsets:
+            if formset.model is ProposalProposer:
+                rows = sorted(inline_rows(formset, ["position", "member"]), key=lambda r: r[0] or 0)
+                proposers = [member for _, member in rows]
+        proposal_save(proposal=form.instance, proposers=proposers, actor=request.user)
+
+    def delete_through_service(self, request, obj):
+        proposal_delete(proposal=obj, actor=request.user)
 
     @admin.action(description="交办所选提案（主办、协办）", permissions=["change"])
     def assign(self, request, queryset):
@@ -158,6 +174,7 @@ class ProposalAdmin(VisibleHistoryAdmin):
                 lead=data["lead"],
                 co_handlers=data["co_handlers"],
                 assigned_on=data["assigned_on"],
+                actor=request.user,
             )
 
         return action_with_form(self, request, queryset, AssignForm, "交办所选提案", apply)
@@ -172,16 +189,18 @@ class ProposalAdmin(VisibleHistoryAdmin):
                 assignment=lead,
                 due_on=data["due_on"],
                 reason=data["reason"],
-                user=request.user,
-                today=timezone.localdate(),
+                actor=request.user,
+                today=today(),
             )
 
         return action_with_form(self, request, queryset, ExtendForm, "延长答复期限", apply)
 
     @admin.action(description="办结所选提案", permissions=["change"])
     def close(self, request, queryset):
-        today = timezone.localdate()
-        apply_each(self, request, queryset, lambda p: proposal_close(proposal=p, on=today))
+        on = today()
+        apply_each(
+            self, request, queryset, lambda p: proposal_close(proposal=p, on=on, actor=request.user)
+        )
 
     def _export(self, queryset, respond):
         selected = Proposal.objects.filter(pk__in=queryset.values("pk"))
@@ -201,22 +220,23 @@ class ProposalAdmin(VisibleHistoryAdmin):
             return [AssignmentInline, ReplyInline]
         return self.inlines
 
-    @admin.display(description="办理状态", ordering="handling_status")
+    @admin.display(description="办理状态", ordering="status")
     def status_column(self, proposal):
-        label = proposal.handling_status_label
+        label = proposal.get_status_display()
         if proposal.is_overdue:
-            return format_html('<strong style="color:#b91c1c">{}（已超期）</strong>', label)
+            days = proposal.days_overdue()
+            return format_html('<strong class="overdue">{}（已超期 {} 天）</strong>', label, days)
         if proposal.is_due_soon:
-            return format_html('<span style="color:#b45309">{}（即将到期）</span>', label)
+            return format_html('<span class="due-soon">{}（即将到期）</span>', label)
         return label
 
     @admin.display(description="现在轮到")
     def whose_turn(self, proposal):
         return self.turn_column(proposal) if proposal.pk else "—"
 
-    @admin.display(description="轮到谁 · 期限", ordering="turn_due_on")
+    @admin.display(description="轮到谁 · 期限", ordering="turn_due_date")
     def turn_column(self, proposal):
-        label = proposal.turn_label
-        party = f"（{proposal.turn_party}）" if proposal.turn_party else ""
-        due = f" · {proposal.turn_due_on:%Y-%m-%d}" if proposal.turn_due_on else ""
+        label = proposal.get_current_turn_display()
+        party = f"（{proposal.turn_bureau}）" if proposal.turn_bureau_id else ""
+        due = f" · {proposal.turn_due_date:%Y-%m-%d}" if proposal.turn_due_date else ""
         return f"{label}{party}{due}"

@@ -1,76 +1,109 @@
-"""Replies with their contacts, carbon copies and the changes re-imports made."""
+"""Replies with their contacts, carbon copies and every change made to them."""
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
+from proposals.access import is_clerk, officer_bureau_id
 from proposals.admin.base import (
     ReadOnlyInline,
+    SavedByServiceAdmin,
     VisibleHistoryAdmin,
     VisibleProposalsAdmin,
     action_with_form,
     apply_each,
+    inline_rows,
+    today,
 )
-from proposals.models import (
-    CarbonCopy,
-    Contact,
-    Grade,
-    Reply,
-    ReplyChange,
-)
-from proposals.roles import Role, role_of
+from proposals.models import CarbonCopy, Contact, Grade, Reply, ReplyChange
+from proposals.ownership import LETTER_REPLY_FIELDS, label
 from proposals.services import (
-    reply_grade_set,
+    LetterContent,
+    reply_delete,
+    reply_edit,
+    reply_grade_decide,
     reply_publish,
+    reply_review_done,
+    reply_submit,
 )
+from proposals.services.replies import reply_submit_check
+
+# The form's names for the letter-owned fields (a foreign key by its field name).
+LETTER_FORM_FIELDS = [name.removesuffix("_id") for name in LETTER_REPLY_FIELDS]
 
 
 class GradeForm(forms.Form):
-    grade = forms.ModelChoiceField(Grade.objects.all(), label="办理结果")
+    grade = forms.ModelChoiceField(
+        Grade.objects.all(),
+        label="办理结果",
+        required=False,
+        help_text="留空则采用承办单位提出的类别。",
+    )
 
 
 class ContactInline(admin.TabularInline):
     model = Contact
+    fields = ["position", "unit", "name", "phone"]
     extra = 0
 
 
 class CarbonCopyInline(admin.TabularInline):
     model = CarbonCopy
+    fields = ["position", "recipient", "copies"]
     extra = 0
 
 
 class ReplyChangeInline(ReadOnlyInline):
     model = ReplyChange
-    fields = ["recorded_at", "source_name", "changes"]
+    fields = ["recorded_at", "kind", "recorded_by", "source_name", "changed", "kept"]
+    show_change_link = False
+
+    @admin.display(description="变更（旧值 → 新值）")
+    def changed(self, change):
+        return _change_table(change.change_rows())
+
+    @admin.display(description="未覆盖的更正（更正值 ← 来函值）")
+    def kept(self, change):
+        return _change_table(change.conflict_rows())
+
+
+def _change_table(rows):
+    if not rows:
+        return "—"
+    return format_html_join(
+        "", "<div><strong>{}</strong>：{} → {}</div>", ((lbl, old, new) for lbl, old, new in rows)
+    )
+
+
+class ReplyForm(forms.ModelForm):
+    """The letter-owned fields; a new reply is checked by the rule reply_submit applies."""
+
+    actor = None
+
+    class Meta:
+        model = Reply
+        fields = ["proposal", "bureau", *LETTER_FORM_FIELDS]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None and cleaned.get("proposal") and cleaned.get("bureau"):
+            reply_submit_check(
+                proposal=cleaned["proposal"], bureau=cleaned["bureau"], actor=self.actor
+            )
+        return cleaned
 
 
 @admin.register(Reply)
-class ReplyAdmin(VisibleHistoryAdmin):
+class ReplyAdmin(SavedByServiceAdmin, VisibleHistoryAdmin):
+    form = ReplyForm
     bureau_path = "bureau_id"
-    actions = ["set_grade", "publish"]
-
-    def has_publish_permission(self, request):
-        return role_of(request.user) == Role.CLERK
-
-    @admin.action(description="设定所选答复的办理结果", permissions=["change"])
-    def set_grade(self, request, queryset):
-        def apply(reply, data):
-            if not self.has_change_permission(request, reply):
-                raise ValidationError("不是本单位的答复。")
-            reply_grade_set(reply=reply, grade=data["grade"])
-
-        return action_with_form(self, request, queryset, GradeForm, "设定办理结果", apply)
-
-    @admin.action(description="公开所选答复", permissions=["publish"])
-    def publish(self, request, queryset):
-        today = timezone.localdate()
-        apply_each(self, request, queryset, lambda reply: reply_publish(reply=reply, on=today))
-
+    actions = ["confirm_grade", "set_grade", "review_done", "publish"]
     list_display = [
         "proposal",
         "bureau",
         "doc_number",
+        "proposed_grade",
         "grade",
         "reply_date",
         "needs_review",
@@ -79,48 +112,172 @@ class ReplyAdmin(VisibleHistoryAdmin):
     list_filter = [
         "needs_review",
         "grade",
+        "proposed_grade",
+        "completeness",
         "round",
         ("published_on", admin.EmptyFieldListFilter),
         "proposal__session",
     ]
-    list_select_related = ["proposal__session", "bureau", "grade"]
+    list_select_related = ["proposal__session", "bureau", "grade", "proposed_grade"]
     search_fields = ["doc_number", "proposal__title", "bureau__name", "signer"]
     autocomplete_fields = ["proposal", "bureau"]
-    readonly_fields = ["source_name", "source_sha256", "imported_at"]
     date_hierarchy = "reply_date"
     inlines = [ContactInline, CarbonCopyInline, ReplyChangeInline]
+    clerk_decisions = ["round", "grade", "published_on", "needs_review", "review_note"]
+    provenance = ["corrections", "source_name", "source_sha256", "imported_at"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.actor = request.user
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = [] if obj is None else ["proposal", "bureau"]
+        return [*fixed, *self.clerk_decisions, *self.provenance]
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if officer_bureau_id(request.user) is not None:
+            initial.setdefault("bureau", officer_bureau_id(request.user))
+        return initial
+
+    def has_delete_permission(self, request, obj=None):
+        return is_clerk(request.user) and super().has_delete_permission(request, obj)
+
+    def save_through_service(self, request, form, formsets, change):
+        content = LetterContent(
+            values={
+                name: _value(form.cleaned_data.get(form_name))
+                for name, form_name in _letter_fields()
+            },
+            contacts=[],
+            cc=[],
+        )
+        for formset in formsets:
+            if formset.model is Contact:
+                rows = inline_rows(formset, ["position", "unit", "name", "phone"])
+                content.contacts = [tuple(v or "" for v in row[1:]) for row in _ordered(rows)]
+            elif formset.model is CarbonCopy:
+                rows = inline_rows(formset, ["position", "recipient", "copies"])
+                content.cc = [(row[1] or "", row[2]) for row in _ordered(rows)]
+        if change:
+            reply_edit(
+                reply=Reply.objects.get(pk=form.instance.pk), content=content, actor=request.user
+            )
+        else:
+            form.instance = reply_submit(
+                proposal=form.cleaned_data["proposal"],
+                bureau=form.cleaned_data["bureau"],
+                content=content,
+                actor=request.user,
+            )
+
+    def delete_through_service(self, request, obj):
+        reply_delete(reply=obj, actor=request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not is_clerk(request.user):
+            for name in self.actions:
+                actions.pop(name, None)
+        return actions
+
+    @admin.action(description="确认所选答复的办理结果（采用承办单位提出的类别）")
+    def confirm_grade(self, request, queryset):
+        apply_each(
+            self,
+            request,
+            queryset,
+            lambda reply: reply_grade_decide(reply=reply, grade=None, actor=request.user),
+        )
+
+    @admin.action(description="设定所选答复的办理结果")
+    def set_grade(self, request, queryset):
+        def apply(reply, data):
+            reply_grade_decide(reply=reply, grade=data["grade"], actor=request.user)
+
+        return action_with_form(self, request, queryset, GradeForm, "设定办理结果", apply)
+
+    @admin.action(description="标记所选答复已审核")
+    def review_done(self, request, queryset):
+        apply_each(
+            self,
+            request,
+            queryset,
+            lambda reply: reply_review_done(reply=reply, actor=request.user),
+        )
+
+    @admin.action(description="公开所选答复")
+    def publish(self, request, queryset):
+        on = today()
+        apply_each(
+            self,
+            request,
+            queryset,
+            lambda reply: reply_publish(reply=reply, on=on, actor=request.user),
+        )
+
+    @admin.display(description="工作人员更正的字段")
+    def corrections(self, reply):
+        return "、".join(label(name) for name in reply.corrected_fields) or "—"
+
+
+def _letter_fields() -> list[tuple[str, str]]:
+    return list(zip(LETTER_REPLY_FIELDS, LETTER_FORM_FIELDS, strict=True))
+
+
+def _ordered(rows: list[tuple]) -> list[tuple]:
+    return sorted(rows, key=lambda row: row[0] or 0)
+
+
+def _value(value):
+    """A form's value as the model stores it: a chosen row by its key."""
+    return getattr(value, "pk", value)
 
 
 @admin.register(Contact)
 class ContactAdmin(VisibleProposalsAdmin):
+    """Contacts to look up by name or number; they are edited on their reply's page."""
+
     proposal_path = "reply__proposal"
-    bureau_path = "reply__bureau_id"
-    list_display = ["name", "phone", "unit", "reply"]
+    list_display = ["name", "phone", "unit", "reply_link"]
     list_select_related = ["reply__proposal__session", "reply__bureau"]
     search_fields = ["name", "phone", "unit"]
-    autocomplete_fields = ["reply"]
-
-
-@admin.register(CarbonCopy)
-class CarbonCopyAdmin(VisibleProposalsAdmin):
-    proposal_path = "reply__proposal"
-    bureau_path = "reply__bureau_id"
-    list_display = ["recipient", "copies", "reply"]
-    list_select_related = ["reply__proposal__session", "reply__bureau"]
-    search_fields = ["recipient"]
-    autocomplete_fields = ["reply"]
-
-
-@admin.register(ReplyChange)
-class ReplyChangeAdmin(VisibleProposalsAdmin):
-    proposal_path = "reply__proposal"
-    list_display = ["reply", "recorded_at", "source_name"]
-    list_select_related = ["reply__proposal__session", "reply__bureau"]
-    search_fields = ["source_name", "reply__doc_number"]
-    date_hierarchy = "recorded_at"
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="答复")
+    def reply_link(self, contact):
+        url = reverse("admin:proposals_reply_change", args=[contact.reply_id])
+        return format_html('<a href="{}">{}</a>', url, contact.reply)
+
+
+@admin.register(ReplyChange)
+class ReplyChangeAdmin(VisibleProposalsAdmin):
+    proposal_path = "reply__proposal"
+    list_display = ["reply", "kind", "recorded_at", "recorded_by", "source_name"]
+    list_filter = ["kind"]
+    list_select_related = ["reply__proposal__session", "reply__bureau", "recorded_by"]
+    search_fields = ["source_name", "reply__doc_number"]
+    date_hierarchy = "recorded_at"
+    fields = ["reply", "kind", "recorded_at", "recorded_by", "source_name", "changed", "kept"]
+    readonly_fields = fields
+
+    changed = ReplyChangeInline.changed
+    kept = ReplyChangeInline.kept
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -1,7 +1,7 @@
 """The domain: sessions, members, bureaus, proposals, their assignments, replies and feedback.
 
-A proposal's handling status is never stored: `ProposalQuerySet.with_handling_status()`
-derives it from assignments, replies, feedback and the closing date, so it cannot drift.
+A proposal's handling status is derived from its assignments, replies, feedback and closing
+date by proposals.derived, which alone stores it on the proposal for lists to read.
 """
 
 from proposals.models.handling import (
@@ -14,7 +14,7 @@ from proposals.models.handling import (
     RequestStatus,
     ReturnRequest,
 )
-from proposals.models.imports import ImportedFile, ImportRun
+from proposals.models.imports import ImportedFile, ImportRun, ImportStatus
 from proposals.models.proposals import (
     HandlingStatus,
     Proposal,
@@ -54,6 +54,7 @@ __all__ = [
     "GradeQuerySet",
     "HandlingStatus",
     "ImportRun",
+    "ImportStatus",
     "ImportedFile",
     "Member",
     "Proposal",

@@ -42,6 +42,13 @@ class Assignment(models.Model):
         "交办日期", null=True, blank=True, help_text="从答复函导入的交办没有交办日期，待人工补全。"
     )
     due_on = models.DateField("答复期限", null=True, blank=True)
+    on_time_by = models.DateField(
+        "按期截止日",
+        null=True,
+        blank=True,
+        help_text="判断是否按期答复所依据的期限：原期限，或到期前申请并批准的延期。"
+        "到期后才申请或批准的延期只改变催办期限，不改变按期与否。",
+    )
     returned_on = models.DateField("退回日期", null=True, blank=True)
     opinion_on = models.DateField(
         "协办意见日期", null=True, blank=True, help_text="协办单位向主办单位提出协办意见的日期。"
@@ -139,6 +146,11 @@ class ExtensionRequest(BureauRequest):
         Assignment, on_delete=models.CASCADE, related_name="extension_requests", verbose_name="交办"
     )
     requested_due_on = models.DateField("申请延至")
+    late = models.BooleanField(
+        "逾期延期",
+        default=False,
+        help_text="在原期限过后才申请或批准：批准后催办期限延后，统计仍按原期限计是否按期。",
+    )
 
     class Meta(BureauRequest.Meta):
         verbose_name = "延期申请"

@@ -5,6 +5,16 @@ from django.db import models
 from django.utils import timezone
 
 from proposals.models.reference import Bureau
+from proposals.models.replies import change_rows
+
+
+class ImportStatus(models.TextChoices):
+    """What importing one file did (or, in a preview, would do)."""
+
+    IMPORTED = "imported", "新增"
+    UPDATED = "updated", "更新"
+    UNCHANGED = "unchanged", "无变化"
+    REJECTED = "rejected", "拒收"
 
 
 class ImportRun(models.Model):
@@ -52,10 +62,18 @@ class ImportedFile(models.Model):
     position = models.PositiveIntegerField("顺序")
     name = models.CharField("文件名", max_length=255)
     data = models.BinaryField("文件内容")
-    preview_status = models.CharField("预览结果", max_length=10)
+    readable = models.BooleanField(
+        "可读取", default=True, help_text="上传时即被拒收的文件（如图片、空压缩包）不保存内容。"
+    )
+    preview_status = models.CharField("预览结果", max_length=10, choices=ImportStatus.choices)
     preview_error = models.TextField("预览说明", blank=True)
-    preview_changes = models.JSONField("将变更的字段", default=list, blank=True)
-    status = models.CharField("导入结果", max_length=10, blank=True)
+    preview_changes = models.JSONField(
+        "将变更的字段", default=dict, blank=True, help_text="字段 → [原值, 新值]"
+    )
+    preview_conflicts = models.JSONField(
+        "与更正不一致", default=dict, blank=True, help_text="字段 → [更正值, 来函值]，保留更正"
+    )
+    status = models.CharField("导入结果", max_length=10, choices=ImportStatus.choices, blank=True)
     error = models.TextField("导入说明", blank=True)
 
     class Meta:
@@ -65,3 +83,11 @@ class ImportedFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def preview_rows(self) -> list[tuple[str, str, str]]:
+        """(field label, old, new) for each field the import would change."""
+        return change_rows(self.preview_changes)
+
+    def conflict_rows(self) -> list[tuple[str, str, str]]:
+        """(field label, the clerk's value kept, the letter's value)."""
+        return change_rows(self.preview_conflicts)

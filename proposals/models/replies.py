@@ -1,11 +1,13 @@
 """Replies with their contacts and carbon copies, and what re-imports changed."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from proposals.models.reference import Bureau, Grade
+from proposals.ownership import label
 
 
 class Reply(models.Model):
@@ -34,8 +36,23 @@ class Reply(models.Model):
     round = models.PositiveSmallIntegerField(
         "办理轮次", default=1, help_text="首次答复为 1；不满意后重新办理的答复为 2。"
     )
+
+    class Completeness(models.TextChoices):
+        COMPLETE = "complete", "完整"
+        INCOMPLETE = "incomplete", "不完整"
+
     doc_number = models.CharField("文号", max_length=64, blank=True)
     signer = models.CharField("签发人", max_length=64, blank=True)
+    proposed_grade = models.ForeignKey(
+        Grade,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="承办单位所定办理结果",
+        help_text="来函写明或承办单位填报的类别，待提案委确认。",
+    )
+    grade_raw = models.CharField("办理结果（原文）", max_length=32, blank=True)
     grade = models.ForeignKey(
         Grade,
         on_delete=models.PROTECT,
@@ -43,10 +60,23 @@ class Reply(models.Model):
         null=True,
         blank=True,
         verbose_name="办理结果",
+        help_text="提案委确认的类别；统计按此计。",
     )
-    grade_raw = models.CharField("办理结果（原文）", max_length=32, blank=True)
     reply_date = models.DateField("答复日期", null=True, blank=True)
     text = models.TextField("答复全文", blank=True)
+    public_text = models.TextField(
+        "公开文本",
+        blank=True,
+        editable=False,
+        help_text="答复全文去掉电话、证件号和电子邮箱后的文本。",
+    )
+    completeness = models.CharField(
+        "完整性",
+        max_length=12,
+        choices=Completeness.choices,
+        default=Completeness.COMPLETE,
+        help_text="不完整的答复（如结尾缺失）不算已答复，收到完整文本后更新。",
+    )
     printed_by = models.CharField("印发单位", max_length=128, blank=True)
     printed_on = models.DateField("印发日期", null=True, blank=True)
     source_name = models.CharField("来源文件", max_length=255, blank=True)
@@ -57,9 +87,16 @@ class Reply(models.Model):
     published_on = models.DateField(
         "公开日期", null=True, blank=True, help_text="有日期的答复对公众公开（电话号码除外）。"
     )
+    corrected_fields = models.JSONField(
+        "工作人员更正的字段",
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="这些字段以工作人员的更正为准，再次导入来函不覆盖。",
+    )
 
     # The full text is kept once; its changes are in ReplyChange.
-    history = HistoricalRecords(verbose_name="答复历史", excluded_fields=["text"])
+    history = HistoricalRecords(verbose_name="答复历史", excluded_fields=["text", "public_text"])
 
     class Meta:
         verbose_name = "答复"
@@ -86,17 +123,47 @@ class Reply(models.Model):
         who = self.bureau or "（答复单位不详）"
         return f"{who}对{self.proposal}的答复"
 
+    @property
+    def counts(self) -> bool:
+        return answers_proposal(self.completeness)
+
+
+def answers_proposal(completeness: str) -> bool:
+    """Whether a reply answers its proposal: an incomplete copy (cut off before its end) does
+    not, until the complete one arrives."""
+    return completeness == Reply.Completeness.COMPLETE
+
 
 class ReplyChange(models.Model):
-    """What a re-import of a changed letter altered, field by field."""
+    """What changed in a reply, field by field: a re-import, a clerk's correction, a bureau's edit."""
+
+    class Kind(models.TextChoices):
+        IMPORT = "import", "再次导入来函"
+        CLERK = "clerk", "提案委工作人员更正"
+        BUREAU = "bureau", "承办单位修改"
 
     reply = models.ForeignKey(
         Reply, on_delete=models.CASCADE, related_name="changes", verbose_name="答复"
     )
+    kind = models.CharField("来源", max_length=8, choices=Kind.choices, default=Kind.IMPORT)
     recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="操作人",
+    )
     source_name = models.CharField("来源文件", max_length=255, blank=True)
     source_sha256 = models.CharField("文件 SHA-256", max_length=64, blank=True)
     changes = models.JSONField("变更内容", default=dict, help_text="字段 → [原值, 新值]")
+    conflicts = models.JSONField(
+        "未覆盖的更正",
+        default=dict,
+        blank=True,
+        help_text="来函与工作人员更正不一致、仍以更正为准的字段：字段 → [更正值, 来函值]",
+    )
 
     class Meta:
         verbose_name = "答复变更记录"
@@ -105,6 +172,27 @@ class ReplyChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reply}（{timezone.localtime(self.recorded_at):%Y-%m-%d %H:%M}）"
+
+    def change_rows(self) -> list[tuple[str, str, str]]:
+        """(field label, old, new) for each field this change altered."""
+        return change_rows(self.changes)
+
+    def conflict_rows(self) -> list[tuple[str, str, str]]:
+        """(field label, the clerk's value kept, the letter's value) for each conflict."""
+        return change_rows(self.conflicts)
+
+
+def _shown(value) -> str:
+    if value in (None, "", []):
+        return "（空）"
+    if isinstance(value, list):
+        return "；".join(" ".join(str(part) for part in item if part) for item in value)
+    return str(value)
+
+
+def change_rows(changes: dict) -> list[tuple[str, str, str]]:
+    """(field label, old, new) of a change recorded as field → [old, new]."""
+    return [(label(name), _shown(old), _shown(new)) for name, (old, new) in changes.items()]
 
 
 class Contact(models.Model):

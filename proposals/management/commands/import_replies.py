@@ -10,8 +10,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
+from proposals.access import SYSTEM
 from proposals.importing import ImportOutcome, ImportStatus, LetterDefaults, LetterImporter
 from proposals.models import Body
+from proposals.ownership import label
 from proposals.parsing.files import read_letters
 
 LETTER_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".docx", ".doc", ".pdf", ".htm", ".html"}
@@ -58,7 +60,9 @@ class Command(BaseCommand):
         self, *args, paths, dry_run, as_json, issuer, region, body, no_progress, jobs, **options
     ):
         files = collect_files(paths)
-        importer = LetterImporter(LetterDefaults(issuer=issuer, region=region, body=body))
+        importer = LetterImporter(
+            LetterDefaults(issuer=issuer, region=region, body=body), actor=SYSTEM
+        )
         if jobs is None:
             jobs = default_parse_workers(len(files))
         letters = read_letters(map(str, files), workers=jobs)
@@ -95,17 +99,11 @@ class Command(BaseCommand):
             sys.exit(1)
 
     def summarise(self, counts, rejected: list[ImportOutcome], dry_run: bool, out) -> None:
-        labels = {
-            ImportStatus.IMPORTED: "新导入",
-            ImportStatus.UPDATED: "已更新",
-            ImportStatus.UNCHANGED: "无变化",
-            ImportStatus.REJECTED: "被拒绝",
-        }
         head = "试运行（未写入）" if dry_run else "导入完成"
-        figures = "，".join(f"{labels[s]} {counts[s]}" for s in ImportStatus)
+        figures = "，".join(f"{status.label} {counts[status]}" for status in ImportStatus)
         out.write(f"{head}：共 {counts.total()} 个文件；{figures}")
         for outcome in rejected:
-            out.write(f"  被拒绝 {outcome.file}：{outcome.error}")
+            out.write(f"  拒收 {outcome.file}：{outcome.error}")
 
 
 def default_parse_workers(file_count: int) -> int:
@@ -143,6 +141,10 @@ def dumps(data: dict) -> str:
 
 def describe(outcome: ImportOutcome) -> str:
     if outcome.status == ImportStatus.REJECTED:
-        return f"被拒绝 {outcome.file}：{outcome.error}"
-    changed = f"（变更：{'、'.join(outcome.changes)}）" if outcome.changes else ""
-    return f"{outcome.status} {outcome.file}{changed}"
+        return f"拒收 {outcome.file}：{outcome.error}"
+    changed = "、".join(label(name) for name in outcome.changes)
+    kept = "、".join(label(name) for name in outcome.conflicts)
+    notes = (f"（变更：{changed}）" if changed else "") + (
+        f"（与工作人员更正不一致，保留更正：{kept}）" if kept else ""
+    )
+    return f"{outcome.status.label} {outcome.file}{notes}"
