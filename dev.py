@@ -45,7 +45,6 @@ def run(args: list[str]) -> int:
     # is there on purpose), which is not a set-up failure.
     subprocess.run([str(a) for a in (*manage, "import_replies", "fixtures/replies")], cwd=ROOT)
     sh(*manage, "setup_demo")
-    sh(*manage, "refresh_derived")
     address = args[0] if args else "127.0.0.1:8000"
     print(
         f"\n网页：http://{address}/  工作台：http://{address}/admin/（使用上面的演示账号登录）",

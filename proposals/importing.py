@@ -9,13 +9,15 @@ proposal + bureau + round) in the fields the letter owns (proposals.ownership) a
 what changed in a ReplyChange, and where a clerk had corrected a field, the conflict.
 """
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
 
 from proposals.access import OutsideRemit, import_remit
-from proposals.derived import changes
+from proposals.derived import changes, precomputed
 from proposals.models import Bureau, Grade, ImportStatus, Reply, Session
 from proposals.parsing import ParsedReply, Rejection
 from proposals.parsing.files import LetterFile, letter_from_bytes
@@ -52,6 +54,10 @@ class ImportOutcome:
         }
 
 
+# Letters committed together (each within its own savepoint).
+BATCH_FILES = 50
+
+
 class LetterImporter:
     """Imports letters one unit of work each, remembering sessions and bureaus across a batch.
 
@@ -78,7 +84,41 @@ class LetterImporter:
         return self.import_file(letter_from_bytes(name, data))
 
     def import_file(self, letter: LetterFile) -> ImportOutcome:
-        """Import a letter read and parsed by `read_letter(s)`."""
+        """Import one letter read and parsed by `read_letter(s)`, in a transaction of its own."""
+        [outcome] = self._batch([letter])
+        return outcome
+
+    def import_letters(self, letters: Iterable[LetterFile]) -> Iterator[ImportOutcome]:
+        """Import letters in order, yielding each outcome once it is committed.
+
+        Up to BATCH_FILES letters share a transaction, each within a savepoint of its own:
+        every file is still all or nothing, and the derived state is refreshed once per
+        batch rather than once per file. Should a commit fail, the batch is imported again a
+        file at a time.
+        """
+        remaining = iter(letters)
+        while batch := list(islice(remaining, BATCH_FILES)):
+            yield from self._batch(batch)
+
+    def _batch(self, letters: Sequence[LetterFile]) -> list[ImportOutcome]:
+        try:
+            with changes():
+                _commit_without_waiting_for_disk()
+                shas = [letter.sha256 for letter in letters if letter.sha256]
+                known = set(
+                    Reply.objects.filter(source_sha256__in=shas)
+                    .order_by()
+                    .values_list("source_sha256", flat=True)
+                )
+                return [self._import(letter, known) for letter in letters]
+        except DatabaseError:
+            self._forget()
+            if len(letters) == 1:
+                raise
+            return [outcome for letter in letters for outcome in self._batch([letter])]
+
+    def _import(self, letter: LetterFile, known: set[str]) -> ImportOutcome:
+        """One letter within a batch: a savepoint of its own, `known` the SHA-256 already in."""
         name, parsed = letter.name, letter.result
         if isinstance(parsed, Rejection):
             return ImportOutcome(name, ImportStatus.REJECTED, parsed.reason)
@@ -86,11 +126,12 @@ class LetterImporter:
         missing = missing_key_parts(parsed)
         if missing:
             return ImportOutcome(name, ImportStatus.REJECTED, missing, parsed)
-        if Reply.objects.filter(source_sha256=letter.sha256).exists():
+        if letter.sha256 in known:
             return ImportOutcome(name, ImportStatus.UNCHANGED, None, parsed)
         try:
-            with changes():
-                _commit_without_waiting_for_disk()
+            with changes(isolated=True):
+                if letter.index is not None:
+                    precomputed(parsed.text, letter.index)
                 status, changed, conflicts = self._save(parsed, name, letter.sha256)
         except OutsideRemit as refusal:
             self._forget()
@@ -100,6 +141,7 @@ class LetterImporter:
             return ImportOutcome(
                 name, ImportStatus.REJECTED, f"数据库拒绝写入（database error）：{error}", parsed
             )
+        known.add(letter.sha256)
         return ImportOutcome(name, status, None, parsed, changed, conflicts)
 
     def _session(self, parsed: ParsedReply) -> Session:

@@ -3,7 +3,7 @@
 Masked: mobile numbers, landline numbers written with an area code, 18-character ID numbers,
 e-mail addresses, and any number of seven digits or more on a line that names a phone or a
 contact (联系电话：3569133, 联系部门及电话：市工信局 2838669). Each masked character becomes
-"*", so the text keeps its length and a passage found in it stays where it was. Every pattern
+"*" (separators stay), so the text keeps its length and a passage found in it stays where it was. Every pattern
 here runs in time linear in the text: no nested or overlapping repetition, and e-mail
 addresses are found from their "@" rather than by a pattern that would retry every start.
 """
@@ -25,8 +25,9 @@ CONTACT_DIGITS = 7
 
 
 def _blank(chars: list[str], start: int, end: int) -> None:
+    """Mask the letters and digits of a span; its separators stay, so a reader sees the shape."""
     for i in range(start, end):
-        if not chars[i].isspace():
+        if chars[i].isalnum():
             chars[i] = MASK
 
 

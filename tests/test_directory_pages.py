@@ -98,28 +98,35 @@ def queries_for(client, url, **query) -> int:
 
 
 @pytest.mark.parametrize(
-    ("name", "args", "query"),
+    ("name", "args", "query", "queries"),
     [
-        ("proposal-list", [], {}),
-        ("proposal-list", [], {"q": "发展"}),
-        ("bureau-list", [], {}),
-        ("member-list", [], {}),
-        ("bureau-detail", ["bureau"], {}),
-        ("member-detail", ["member"], {}),
+        ("home", [], {}, 5),
+        ("proposal-list", [], {}, 9),
+        ("proposal-list", [], {"q": "发展"}, 13),
+        ("proposal-list", [], {"overdue": "yes", "bureau": "bureau"}, 10),
+        ("bureau-list", [], {}, 4),
+        ("member-list", [], {}, 5),
+        ("bureau-detail", ["bureau"], {}, 11),
+        ("member-detail", ["member"], {}, 9),
+        ("proposal-detail", ["proposal"], {}, 9),
+        ("statistics", [], {}, 11),
     ],
 )
-def test_list_pages_query_counts_do_not_grow_with_the_rows(
-    clerk, make_proposal, make_reply, bureau, name, args, query
+def test_each_page_runs_a_fixed_number_of_queries(
+    clerk, make_proposal, make_reply, bureau, name, args, query, queries
 ):
-    member, _ = handled(make_proposal, make_reply, bureau, 2)
-    objects = {"bureau": bureau.pk, "member": member.pk}
+    member, proposals = handled(make_proposal, make_reply, bureau, 2)
+    objects = {"bureau": bureau.pk, "member": member.pk, "proposal": proposals[1].pk}
     url = reverse(name, args=[objects[a] for a in args])
+    query = {key: objects.get(value, value) for key, value in query.items()}
     few = queries_for(clerk, url, **query)
     for index in range(12):
         other = Bureau.objects.create(region="焦作市", name=f"单位{index}")
         handled(make_proposal, make_reply, other, 1)
     handled(make_proposal, make_reply, bureau, 12)
-    assert queries_for(clerk, url, **query) == few
+    if "q" in query and connection.vendor == "postgresql":
+        queries += 2  # the search index probe sets and resets the planner for its one statement
+    assert (few, queries_for(clerk, url, **query)) == (queries, queries)
 
 
 def test_the_filtered_list_downloads_as_csv_with_neutralised_cells(

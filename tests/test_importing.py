@@ -13,12 +13,14 @@ from proposals.models import (
     Bureau,
     CarbonCopy,
     Contact,
+    Grade,
     Member,
     Proposal,
     Reply,
     ReplyChange,
     Session,
 )
+from proposals.services import LetterContent, reply_edit, reply_grade_decide
 from proposals.services import replies as replies_service
 from tests.letters import ISSUER_ONLY_OUR_BUREAU
 
@@ -251,3 +253,40 @@ def test_a_second_round_reply_is_filed_beside_the_first():
     rounds = [(r.round, r.proposed_grade_id) for r in Reply.objects.order_by("round")]
     assert rounds == [(1, "A"), (2, "B")]
     assert "handling_round" not in outcome.to_json()["reply"]
+
+
+# Field ownership: what a letter owns, what a clerk owns.
+
+
+@pytest.mark.django_db
+def test_a_corrected_copy_of_a_letter_keeps_the_clerks_grade():
+    load(SEED_120)
+    reply = Reply.objects.get()
+    reply_grade_decide(reply=reply, grade=Grade.objects.get(pk="B"), actor=SYSTEM)
+    outcome = load(SEED_120.decode().replace("3569411", "3569999").encode(), "corrected.txt")
+    assert outcome.status == ImportStatus.UPDATED
+    reply.refresh_from_db()
+    assert (reply.grade_id, reply.proposed_grade_id) == ("B", "A")
+    assert reply.contacts.get().phone == "3569999"
+
+
+@pytest.mark.django_db
+def test_a_letter_never_overwrites_a_clerks_correction_but_records_the_conflict():
+    load(SEED_120)
+    reply = Reply.objects.get()
+    reply_edit(
+        reply=reply,
+        content=LetterContent(values={"signer": "付希强（更正）"}),
+        actor=SYSTEM,
+    )
+    changed = (
+        SEED_120.decode().replace("签发人：付希强", "签发人：王某").replace("3569411", "3569999")
+    )
+    outcome = load(changed.encode(), "again.txt")
+    assert outcome.status == ImportStatus.UPDATED
+    assert set(outcome.conflicts) == {"signer"} and "contacts" in outcome.changes
+    reply.refresh_from_db()
+    assert reply.signer == "付希强（更正）" and reply.contacts.get().phone == "3569999"
+    assert reply.needs_review and "更正不一致" in reply.review_note
+    change = ReplyChange.objects.filter(kind="import").get()
+    assert change.conflict_rows() == [("签发人", "付希强（更正）", "王某")]

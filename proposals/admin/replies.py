@@ -149,9 +149,7 @@ class ReplyAdmin(SavedByServiceAdmin, VisibleHistoryAdmin):
             values={
                 name: _value(form.cleaned_data.get(form_name))
                 for name, form_name in _letter_fields()
-            },
-            contacts=[],
-            cc=[],
+            }
         )
         for formset in formsets:
             if formset.model is Contact:

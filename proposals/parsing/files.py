@@ -14,6 +14,7 @@ from itertools import islice
 
 from proposals.parsing.letter import parse_reply
 from proposals.parsing.result import ParsedReply, Rejection
+from proposals.tokens import TextIndex
 
 # Letters handed to a worker at a time, and chunks in flight: enough to keep a worker busy,
 # few enough that parsed letters never pile up in memory ahead of the importer.
@@ -26,6 +27,7 @@ class LetterFile:
     name: str
     sha256: str | None
     result: ParsedReply | Rejection
+    index: TextIndex | None = None
 
 
 def letter_from_bytes(name: str, data: bytes) -> LetterFile:
@@ -36,7 +38,8 @@ def letter_from_bytes(name: str, data: bytes) -> LetterFile:
         result = Rejection(
             f"解析出错，请把文件交给维护人员（parser error: {type(error).__name__}）"
         )
-    return LetterFile(name, hashlib.sha256(data).hexdigest(), result)
+    index = TextIndex.of(result.text) if isinstance(result, ParsedReply) else None
+    return LetterFile(name, hashlib.sha256(data).hexdigest(), result, index)
 
 
 def read_letter(path: str) -> LetterFile:

@@ -156,5 +156,6 @@ class LetterProposals:
                 )
                 existing[co_handler.pk] = Assignment.Role.CO_HANDLER
         for assignment in new:
-            assignment.save()
+            # A letter's assignments are provenance of the import, not a person's change.
+            assignment.save_without_historical_record()
         return notes

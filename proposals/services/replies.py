@@ -7,7 +7,7 @@ an existing reply is kept in ReplyChange, field by field, with who made it.
 """
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -40,11 +40,12 @@ TEXT_CHANGE_LINES = 20
 
 @dataclass
 class LetterContent:
-    """What a letter (or a bureau's online form) says: the letter-owned fields of a reply."""
+    """What a letter (or a bureau's online form) says: the letter-owned fields of a reply.
+    Contacts and copies left None are not part of the change."""
 
     values: dict
-    contacts: list[ContactRow] = field(default_factory=list)
-    cc: list[CopyRow] = field(default_factory=list)
+    contacts: list[ContactRow] | None = None
+    cc: list[CopyRow] | None = None
 
     def __post_init__(self) -> None:
         unknown = set(self.values) - set(LETTER_REPLY_FIELDS)
@@ -60,15 +61,24 @@ def _copies_of(reply: Reply) -> list[CopyRow]:
     return [tuple(row) for row in reply.carbon_copies.values_list("recipient", "copies")]
 
 
-def _children_replace(reply: Reply, contacts: list[ContactRow] | None, cc: list[CopyRow] | None):
+def _children_replace(
+    reply: Reply,
+    contacts: list[ContactRow] | None,
+    cc: list[CopyRow] | None,
+    *,
+    new: bool = False,
+) -> None:
+    """Write the reply's contacts and copies (None: leave them); `new`: it has none yet."""
     if contacts is not None:
-        reply.contacts.all().delete()
+        if not new:
+            reply.contacts.all().delete()
         Contact.objects.bulk_create(
             Contact(reply=reply, position=i, unit=unit, name=name, phone=phone)
             for i, (unit, name, phone) in enumerate(contacts, start=1)
         )
     if cc is not None:
-        reply.carbon_copies.all().delete()
+        if not new:
+            reply.carbon_copies.all().delete()
         CarbonCopy.objects.bulk_create(
             CarbonCopy(reply=reply, position=i, recipient=recipient, copies=count)
             for i, (recipient, count) in enumerate(cc, start=1)
@@ -155,7 +165,7 @@ def reply_submit(*, proposal: Proposal, bureau: Bureau, content: LetterContent, 
     )
     reply.full_clean(validate_constraints=False)
     reply.save()
-    _children_replace(reply, content.contacts, content.cc)
+    _children_replace(reply, content.contacts, content.cc, new=True)
     return reply
 
 
@@ -216,7 +226,7 @@ def reply_from_letter(
             **review,
         )
         reply.save_without_historical_record()
-        _children_replace(reply, content.contacts, content.cc)
+        _children_replace(reply, content.contacts, content.cc, new=True)
         return reply, {}, {}
     differences = _differences(reply, content)
     conflicts = {

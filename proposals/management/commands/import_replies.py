@@ -81,8 +81,7 @@ class Command(BaseCommand):
         batch = transaction.atomic() if dry_run else nullcontext()
         try:
             with batch:
-                for letter in progress:
-                    outcome = importer.import_file(letter)
+                for outcome in importer.import_letters(progress):
                     counts[outcome.status] += 1
                     if outcome.status == ImportStatus.REJECTED:
                         rejected.append(replace(outcome, reply=None))
