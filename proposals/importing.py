@@ -18,13 +18,13 @@ from django.db import DatabaseError, connection
 
 from proposals.access import OutsideRemit, import_remit
 from proposals.derived import changes, precomputed
-from proposals.models import Bureau, Grade, ImportStatus, Reply, Session
+from proposals.models import Bureau, Grade, HeldLetter, ImportStatus, Reply, Session
 from proposals.parsing import ParsedReply, Rejection
 from proposals.parsing.files import LetterFile, letter_from_bytes
 from proposals.parsing.header import region_of
 from proposals.services.bureaus import BureauDirectory
 from proposals.services.proposals import LetterProposals
-from proposals.services.replies import LetterContent, reply_from_letter
+from proposals.services.replies import letter_content, letter_hold, reply_from_letter
 
 
 @dataclass(frozen=True)
@@ -44,12 +44,15 @@ class ImportOutcome:
     reply: ParsedReply | None = None
     changes: dict = field(default_factory=dict)
     conflicts: dict = field(default_factory=dict)
+    # What a clerk must complete or check (a held letter, an incomplete copy).
+    note: str | None = None
 
     def to_json(self) -> dict:
         return {
             "file": self.file,
             "status": str(self.status),
             "error": self.error,
+            "note": self.note,
             "reply": self.reply.to_json() if self.reply else None,
         }
 
@@ -105,11 +108,13 @@ class LetterImporter:
             with changes():
                 _commit_without_waiting_for_disk()
                 shas = [letter.sha256 for letter in letters if letter.sha256]
-                known = set(
-                    Reply.objects.filter(source_sha256__in=shas)
+                known = {
+                    sha
+                    for model in (Reply, HeldLetter)
+                    for sha in model.objects.filter(source_sha256__in=shas)
                     .order_by()
                     .values_list("source_sha256", flat=True)
-                )
+                }
                 return [self._import(letter, known) for letter in letters]
         except DatabaseError:
             self._forget()
@@ -124,15 +129,24 @@ class LetterImporter:
             return ImportOutcome(name, ImportStatus.REJECTED, parsed.reason)
         parsed = with_defaults(parsed, self.defaults)
         missing = missing_key_parts(parsed)
-        if missing:
-            return ImportOutcome(name, ImportStatus.REJECTED, missing, parsed)
+        note = missing or (None if parsed.complete else INCOMPLETE_NOTE)
         if letter.sha256 in known:
-            return ImportOutcome(name, ImportStatus.UNCHANGED, None, parsed)
+            return ImportOutcome(name, ImportStatus.UNCHANGED, None, parsed, note=note)
         try:
             with changes(isolated=True):
-                if letter.index is not None:
-                    precomputed(parsed.text, letter.index)
-                status, changed, conflicts = self._save(parsed, name, letter.sha256)
+                if missing:
+                    letter_hold(
+                        parsed=parsed,
+                        source_name=name,
+                        sha256=letter.sha256,
+                        reason=missing,
+                        bureau_id=self.remit.bureau_id,
+                    )
+                    status, changed, conflicts = ImportStatus.HELD, {}, {}
+                else:
+                    if letter.index is not None:
+                        precomputed(parsed.text, letter.index)
+                    status, changed, conflicts = self._save(parsed, name, letter.sha256)
         except OutsideRemit as refusal:
             self._forget()
             return ImportOutcome(name, ImportStatus.REJECTED, refusal.messages[0], parsed)
@@ -142,7 +156,7 @@ class LetterImporter:
                 name, ImportStatus.REJECTED, f"数据库拒绝写入（database error）：{error}", parsed
             )
         known.add(letter.sha256)
-        return ImportOutcome(name, status, None, parsed, changed, conflicts)
+        return ImportOutcome(name, status, None, parsed, changed, conflicts, note)
 
     def _session(self, parsed: ParsedReply) -> Session:
         key = (parsed.body, parsed.region or "", parsed.term, parsed.meeting)
@@ -239,35 +253,22 @@ def with_defaults(parsed: ParsedReply, defaults: LetterDefaults) -> ParsedReply:
     return replace(parsed, issuer=issuer, region=region, body=parsed.body or defaults.body)
 
 
+INCOMPLETE_NOTE = "来函不完整（结尾缺失），收到完整文本前不算已答复"
+
+
 def missing_key_parts(parsed: ParsedReply) -> str | None:
-    """Why the letter cannot be filed under a proposal, or None when it can."""
-    if parsed.proposal_number is None:
-        return "找不到提案/建议编号（第N号）（no proposal number）"
-    if parsed.term is None:
-        return "找不到会议届次（……届……次会议）（no session term）"
-    if parsed.body is None:
-        return (
-            "无法判断是政协提案还是人大建议，请用 --body cppcc 或 --body npc 指定（body unknown）"
+    """What a clerk must complete before the letter can be filed under its proposal (待补全),
+    or None when it can be filed now."""
+    missing = [
+        label
+        for label, known in (
+            ("提案/建议编号", parsed.proposal_number is not None),
+            ("会议届次", parsed.term is not None),
+            ("政协提案还是人大建议", parsed.body is not None),
         )
-    return None
-
-
-def letter_content(parsed: ParsedReply, grades: set[str]) -> LetterContent:
-    """The letter-owned fields of a reply as the letter gives them."""
-    return LetterContent(
-        values={
-            "doc_number": parsed.doc_number or "",
-            "signer": parsed.signer or "",
-            "proposed_grade_id": parsed.grade if parsed.grade in grades else None,
-            "grade_raw": parsed.grade_raw or "",
-            "reply_date": parsed.reply_date,
-            "text": parsed.text,
-            "printed_by": parsed.printed_by or "",
-            "printed_on": parsed.printed_on,
-        },
-        contacts=[(c.unit or "", c.name or "", c.phone or "") for c in parsed.contacts],
-        cc=[(cc.recipient, cc.copies) for cc in parsed.cc],
-    )
+        if not known
+    ]
+    return f"待补全：来函中找不到{'、'.join(missing)}" if missing else None
 
 
 def _review_notes(parsed: ParsedReply, bureau: Bureau | None, notes: list[str]) -> list[str]:

@@ -14,14 +14,16 @@ from proposals.models import (
     CarbonCopy,
     Contact,
     Grade,
+    HeldLetter,
     Member,
     Proposal,
     Reply,
     ReplyChange,
     Session,
 )
-from proposals.services import LetterContent, reply_edit, reply_grade_decide
+from proposals.services import LetterContent, proposal_save, reply_edit, reply_grade_decide
 from proposals.services import replies as replies_service
+from proposals.services.replies import letter_complete
 from tests.letters import ISSUER_ONLY_OUR_BUREAU
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures/replies"
@@ -221,12 +223,48 @@ def test_a_reply_from_a_bureau_other_than_the_lead_is_flagged(make_proposal, mak
 
 
 @pytest.mark.django_db
-def test_a_letter_without_a_number_is_rejected_and_writes_nothing():
+def test_a_letter_without_a_number_is_held_for_a_clerk_and_files_nothing_else():
     text = ISSUER_ONLY_OUR_BUREAU.replace("第301号", "")
     outcome = load(text.encode())
-    assert outcome.status == ImportStatus.REJECTED
-    assert "编号" in outcome.error
+    assert outcome.status == ImportStatus.HELD and outcome.error is None
+    assert "编号" in outcome.note
     assert row_counts() == {model.__name__: 0 for model in ALL_MODELS}
+    held = HeldLetter.objects.get()
+    assert held.text.startswith(outcome.reply.text[:20]) and "编号" in held.reason
+    assert load(text.encode(), "again.txt").status == ImportStatus.UNCHANGED
+
+
+@pytest.mark.django_db
+def test_a_clerk_files_a_held_letter_and_it_becomes_an_ordinary_reply(session, bureau):
+    text = (SEEDS / "000_ee2ad97ee7362e9f.txt").read_text().replace("第252号", "")
+    assert load(text.encode()).status == ImportStatus.HELD
+    proposal = proposal_save(proposal=Proposal(session=session, number=252), actor=SYSTEM)
+    reply = letter_complete(
+        held=HeldLetter.objects.get(),
+        proposal=proposal,
+        bureau=bureau,
+        handling_round=1,
+        actor=SYSTEM,
+    )
+    assert (reply.doc_number, reply.proposed_grade_id) == ("焦工信〔2022〕71号", "A")
+    assert Proposal.objects.get().status == "replied"
+    assert HeldLetter.objects.get().status == "done"
+
+
+@pytest.mark.django_db
+def test_a_letter_cut_off_before_its_end_is_kept_but_answers_nothing_until_complete():
+    whole = (SEEDS / "000_ee2ad97ee7362e9f.txt").read_text()
+    cut = whole[: whole.index("二、")]
+    outcome = load(cut.encode(), "cut.txt")
+    assert outcome.status == ImportStatus.IMPORTED and "不完整" in outcome.note
+    assert Reply.objects.get().completeness == "incomplete"
+    assert Proposal.objects.get().status == "assigned"
+    assert load(whole.encode(), "whole.txt").status == ImportStatus.UPDATED
+    assert Reply.objects.get().completeness == "complete"
+    assert Proposal.objects.get().status == "replied"
+    shorter = whole[: whole.index("（二）")]
+    assert load(shorter.encode(), "shorter.txt").status == ImportStatus.UNCHANGED
+    assert Reply.objects.get().completeness == "complete"
 
 
 @pytest.mark.django_db

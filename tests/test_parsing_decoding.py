@@ -77,8 +77,9 @@ def test_a_file_that_cannot_be_read_is_rejected_with_a_reason(data, reason):
     assert reason in result.reason
 
 
-def test_a_letter_cut_off_before_its_end_is_rejected_as_truncated():
+def test_a_letter_cut_off_before_its_end_is_read_and_marked_incomplete():
     cut = SEED[: SEED.index("二、采取有力措施")]
     result = parse_reply(cut.encode("utf-8"))
-    assert isinstance(result, Rejection)
-    assert "截断" in result.reason
+    assert isinstance(result, ParsedReply) and not result.complete
+    assert result.proposal_number == 123
+    assert parse_reply(SEED.encode("utf-8")).complete

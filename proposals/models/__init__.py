@@ -14,7 +14,7 @@ from proposals.models.handling import (
     RequestStatus,
     ReturnRequest,
 )
-from proposals.models.imports import ImportedFile, ImportRun, ImportStatus
+from proposals.models.imports import HeldLetter, ImportedFile, ImportRun, ImportStatus
 from proposals.models.proposals import (
     HandlingStatus,
     Proposal,
@@ -53,6 +53,7 @@ __all__ = [
     "Grade",
     "GradeQuerySet",
     "HandlingStatus",
+    "HeldLetter",
     "ImportRun",
     "ImportStatus",
     "ImportedFile",

@@ -14,6 +14,7 @@ class ImportStatus(models.TextChoices):
     IMPORTED = "imported", "新增"
     UPDATED = "updated", "更新"
     UNCHANGED = "unchanged", "无变化"
+    HELD = "held", "待补全"
     REJECTED = "rejected", "拒收"
 
 
@@ -91,3 +92,48 @@ class ImportedFile(models.Model):
     def conflict_rows(self) -> list[tuple[str, str, str]]:
         """(field label, the clerk's value kept, the letter's value)."""
         return change_rows(self.preview_conflicts)
+
+
+class HeldLetter(models.Model):
+    """A real reply that could not be filed yet (待补全): its proposal number, session or issuer
+    could not be read. Kept with its text and what was read until a clerk completes it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待补全"
+        DONE = "done", "已补全"
+
+    source_name = models.CharField("来源文件", max_length=255)
+    source_sha256 = models.CharField("文件 SHA-256", max_length=64, unique=True)
+    text = models.TextField("来函全文")
+    fields = models.JSONField("已读出的字段", default=dict)
+    handling_round = models.PositiveSmallIntegerField("办理轮次", default=1)
+    complete = models.BooleanField("完整", default=True, help_text="结尾缺失的来函为不完整。")
+    reason = models.CharField("待补全事项", max_length=255)
+    bureau = models.ForeignKey(
+        Bureau,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="上传单位",
+        help_text="承办单位上传的来函，补全时只能归入交办给该单位的提案。",
+    )
+    held_at = models.DateTimeField("收到时间", default=timezone.now)
+    status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.OPEN)
+    reply = models.ForeignKey(
+        "proposals.Reply",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="补全后的答复",
+    )
+
+    class Meta:
+        verbose_name = "待补全来函"
+        verbose_name_plural = "待补全来函"
+        ordering = ["status", "-held_at"]
+
+    def __str__(self) -> str:
+        title = self.fields.get("proposal_title") or self.source_name
+        return f"{title}（{self.get_status_display()}）"

@@ -65,12 +65,11 @@ def parse_text(text: str) -> ParsedReply | Rejection:
     _read_footer(reply, lines, header_end)
     if reply.region is None and reply.issuer:
         reply.region = header.region_of(reply.issuer, session.level if session else None)
-    if reply.reply_date is None and not any(
+    # Cut off before its closing (no date, signature or contact after the body): a real
+    # reply all the same, kept and flagged until a complete copy arrives.
+    reply.complete = reply.reply_date is not None or any(
         _CLOSING.search(line.key) for line in lines[header_end + 2 :]
-    ):
-        return Rejection(
-            "答复函不完整：正文之后没有日期、落款或联系人，文件可能被截断（truncated letter）"
-        )
+    )
     return reply
 
 
@@ -81,8 +80,15 @@ def _letter_end(lines: list[Line], start: int) -> int:
     return len(lines)
 
 
+# A report to a congress or its standing committee on the year's handling, addressed to its
+# leaders: positive evidence of another kind of document, whatever its salutation says.
+_REPORT = re.compile(r"请予审议|作(?:了)?汇报|情况(?:的)?汇报|工作(?:情况)?报告")
+
+
 def _rejection(lines: list[Line], title, found: opening.Opening) -> Rejection | None:
     head = "".join(line.key for line in lines[: (title.last + 4 if title else 8)])
+    if _REPORT.search(head):
+        return Rejection(f"{NOT_A_REPLY}；看起来是办理情况统计或总结（a statistics summary）")
     if _PLACEHOLDER.search(head):
         return Rejection(f"{NOT_A_REPLY}；看起来是答复函模板或写作规范（a template）")
     if _CO_HANDLER_OPINION.search(head):

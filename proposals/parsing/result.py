@@ -40,14 +40,26 @@ class ParsedReply:
     printed_by: str | None = None
     contacts: list[ParsedContact] = field(default_factory=list)
     cc: list[ParsedCarbonCopy] = field(default_factory=list)
+    # False for a letter cut off before its closing: kept, but it answers nothing yet.
+    complete: bool = True
     # 2 for a reply after re-handling (再次答复); kept out of the printed fields.
     handling_round: int = 1
     text: str = ""
 
+    @classmethod
+    def from_json(cls, data: dict, *, text: str = "", handling_round: int = 1) -> "ParsedReply":
+        """The inverse of to_json (a held letter's fields, read back when a clerk completes it)."""
+        values = dict(data)
+        for key in ("reply_date", "printed_on"):
+            values[key] = date.fromisoformat(values[key]) if values.get(key) else None
+        values["contacts"] = [ParsedContact(**c) for c in values.get("contacts", [])]
+        values["cc"] = [ParsedCarbonCopy(**c) for c in values.get("cc", [])]
+        return cls(**values, text=text, handling_round=handling_round)
+
     def to_json(self) -> dict:
         """The fields as the import command prints them (ISO dates, no round, no full text)."""
         data = asdict(self)
-        del data["text"], data["handling_round"]
+        del data["text"], data["handling_round"], data["complete"]
         for key in ("reply_date", "printed_on"):
             data[key] = data[key].isoformat() if data[key] else None
         return data

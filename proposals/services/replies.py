@@ -25,12 +25,14 @@ from proposals.models import (
     CarbonCopy,
     Contact,
     Grade,
+    HeldLetter,
     Proposal,
     Rehandling,
     Reply,
     ReplyChange,
 )
 from proposals.ownership import LETTER_REPLY_FIELDS
+from proposals.parsing import ParsedReply
 
 ContactRow = tuple[str, str, str]  # unit, name, phone
 CopyRow = tuple[str, int | None]  # recipient, copies
@@ -216,6 +218,13 @@ def reply_from_letter(
         "imported_at": timezone.now(),
     }
     review = {"needs_review": bool(review_notes), "review_note": "；".join(review_notes)[:255]}
+    if (
+        reply is not None
+        and reply.counts
+        and content.values.get("completeness") == Reply.Completeness.INCOMPLETE
+    ):
+        # A cut-off copy of a letter whose complete text is in already changes nothing.
+        return reply, {}, {}
     if reply is None:
         reply = Reply(
             proposal=proposal,
@@ -261,6 +270,44 @@ def reply_from_letter(
     return reply, recorded, conflicts
 
 
+def letter_content(parsed: ParsedReply, grades: set[str]) -> LetterContent:
+    """The letter-owned fields of a reply as a parsed letter gives them."""
+    return LetterContent(
+        values={
+            "doc_number": parsed.doc_number or "",
+            "signer": parsed.signer or "",
+            "proposed_grade_id": parsed.grade if parsed.grade in grades else None,
+            "grade_raw": parsed.grade_raw or "",
+            "reply_date": parsed.reply_date,
+            "text": parsed.text,
+            "printed_by": parsed.printed_by or "",
+            "printed_on": parsed.printed_on,
+            "completeness": Reply.Completeness.COMPLETE
+            if parsed.complete
+            else Reply.Completeness.INCOMPLETE,
+        },
+        contacts=[(c.unit or "", c.name or "", c.phone or "") for c in parsed.contacts],
+        cc=[(cc.recipient, cc.copies) for cc in parsed.cc],
+    )
+
+
+@service
+def letter_hold(
+    *, parsed: ParsedReply, source_name: str, sha256: str, reason: str, bureau_id: int | None
+) -> HeldLetter:
+    """Keep a real reply that cannot be filed yet, with everything read, for a clerk (待补全)."""
+    return HeldLetter.objects.create(
+        source_name=source_name,
+        source_sha256=sha256,
+        text=parsed.text,
+        fields=parsed.to_json(),
+        handling_round=parsed.handling_round,
+        complete=parsed.complete,
+        reason=reason[:255],
+        bureau_id=bureau_id,
+    )
+
+
 @service
 def reply_grade_decide(*, reply: Reply, grade: Grade | None, actor) -> Reply:
     """A clerk sets the grade that counts (None: the bureau's proposed grade confirmed)."""
@@ -298,3 +345,39 @@ def reply_publish(*, reply: Reply, on: date, actor) -> Reply:
 def reply_delete(*, reply: Reply, actor) -> None:
     require_clerk(actor, "删除答复")
     reply.delete()
+
+
+@service
+def letter_complete(
+    *,
+    held: HeldLetter,
+    proposal: Proposal,
+    bureau: Bureau | None,
+    handling_round: int,
+    actor,
+) -> Reply:
+    """A clerk files a held letter under its proposal; it becomes an ordinary reply."""
+    require_clerk(actor, "补全来函")
+    if held.status != HeldLetter.Status.OPEN:
+        raise ValidationError("这封来函已经补全过了。")
+    if (
+        held.bureau_id is not None
+        and not proposal.assignments.active().filter(bureau=held.bureau_id).exists()
+    ):
+        raise ValidationError(f"这封来函由承办单位上传，{proposal}没有交办给该单位。")
+    parsed = ParsedReply.from_json(held.fields, text=held.text, handling_round=handling_round)
+    grades = set(Grade.objects.values_list("code", flat=True))
+    existing = Reply.objects.filter(proposal=proposal, bureau=bureau, round=handling_round).first()
+    reply, _, _ = reply_from_letter(
+        reply=existing,
+        proposal=proposal,
+        bureau=bureau,
+        handling_round=handling_round,
+        content=letter_content(parsed, grades),
+        review_notes=[],
+        source_name=held.source_name,
+        sha256=held.source_sha256,
+    )
+    held.status, held.reply = HeldLetter.Status.DONE, reply
+    held.save(update_fields=["status", "reply"])
+    return reply
