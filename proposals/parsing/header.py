@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from proposals.parsing.numbers import NUMERAL, numeral
-from proposals.parsing.text import Line, fold
+from proposals.parsing.text import Line, fold, is_metadata
 
 _VERB = r"(?:答复函|答复的函|答复|复函|回复|函复|的函)"
 _KIND = r"(?:提案|建议|议案|意见)"
@@ -43,13 +43,16 @@ SESSION = re.compile(
     rf"第?(?P<term>{NUMERAL})届(?P<mid>[^\d第届次]{{0,14}}?)(?:第?(?P<meeting>{NUMERAL})次(?:全体)?会议|闭会期间|闭会)"
 )
 _NUMBER = re.compile(
-    rf"第\s*(?P<prefix>[^\d第号〔【\[(]{{0,3}}?)(?P<n>\d+|[{'一二三四五六七八九十百'}]+)\s*号"
+    r"第\s*(?P<prefix>[A-Za-z]?\s*(?:[(〔【\[]\s*(?:19|20)\d{2}\s*[)〕】\]])?\s*[^\d第号〔【\[(]{0,3}?)"
+    rf"(?P<n>\d+|[{'一二三四五六七八九十百'}]+)\s*号"
 )
 _BARE_NUMBER = re.compile(r"(?<![\d〕】\])])(?P<n>\d+)\s*号\s*(?:提案|建议|议案)")
 _LABELLED_NUMBER = re.compile(r"(?:提案号|建议号|提案编号|建议编号)\s*[:：]?\s*(?P<n>\d+)")
 
+# Not a proposal's own number (第B(2022)327号建议).
 DOC_NUMBER = re.compile(
     r"(?P<dn>[^\s:：,，;；。、“”《》]{0,16}?[〔【\[(]\s*(?:19|20)\d{2}\s*[〕】\])]\s*第?\s*\d{1,5}\s*号)"
+    r"(?!\s*(?:提案|建议|议案))"
 )
 _DOC_LABEL = re.compile(r"(?:发文字号|文件编号|发文编号|文\s*号)\s*[:：|]?\s*(?P<v>[^\s|]*)")
 _CITED = re.compile(r"《[^》]*$|依据|根据|按照|印发|转发|通知|意见|规定|办法")
@@ -96,9 +99,12 @@ def is_org(text: str) -> bool:
     )
 
 
-def find_title(lines: list[Line], limit: int) -> Title | None:
-    """The first title block (…第N号提案的答复) among the first `limit` lines."""
+def find_title(lines: list[Line], limit: int, *, last: bool = False) -> Title | None:
+    """The first (or `last`) title block (…第N号提案的答复) among the first `limit` lines."""
+    found = None
     for i, line in enumerate(lines[:limit]):
+        if is_metadata(line):
+            continue
         compact = line.compact()
         if len(compact) > _TITLE_MAX or _NOT_TITLE.search(compact.key):
             continue
@@ -118,14 +124,23 @@ def find_title(lines: list[Line], limit: int) -> Title | None:
             above = lines[i - 1].compact()
             if is_org(above.key):
                 first, joined = i - 1, Line(above.raw + joined.raw, above.key + joined.key)
-        return Title(first, last, joined)
-    return None
+        found = Title(first, last, joined)
+        if not last:
+            return found
+    return found
 
 
 def title_issuer(title: Title) -> str | None:
     match = re.search(r"关于|对", title.line.key)
-    if match and is_org(title.line.key[: match.start()]):
-        return title.line.raw[: match.start()]
+    if not match:
+        return None
+    start = 0
+    # A document number may stand before the issuer on the same line (九教案字(2025)12号九江市…).
+    number = DOC_NUMBER.search(title.line.key[: match.start()])
+    if number:
+        start = number.end()
+    if is_org(title.line.key[start : match.start()]):
+        return title.line.raw[start : match.start()]
     return None
 
 
@@ -200,16 +215,24 @@ def region_of(issuer: str, level: str | None) -> str | None:
 
 
 def find_doc_number(lines: list[Line], header_end: int) -> str | None:
-    """The letter's own document number: labelled, or in the header, never one cited in the body."""
+    """The letter's own document number: labelled, or in the header, never one cited in the body.
+
+    A label with no value (文号：无, an empty cell) means none, unless the letter's header
+    carries one (a web page's empty metadata cell above a letter that has its number).
+    """
+    labelled_none = False
     for line in lines:
         label = _DOC_LABEL.search(line.key)
         if label and not re.search(r"索引号", line.key[: label.start()]):
             value = label["v"].strip()
             if value in ("", "无", "/", "-"):
-                return None
+                labelled_none = True
+                continue
             match = DOC_NUMBER.search(line.key, label.start("v"))
             if match:
                 return _doc_number_text(line, match)
+    if labelled_none:
+        lines = [line for line in lines[:header_end] if DOC_NUMBER.match(line.key.strip())]
     for line in lines[:header_end]:
         for match in DOC_NUMBER.finditer(line.key):
             if not _CITED.search(line.key[: match.end()]):
@@ -264,7 +287,8 @@ def find_grade(lines: list[Line], header_end: int, title: Title | None) -> tuple
 
 
 _METADATA_ISSUER = re.compile(
-    r"(?:发布机构|发文机关|发文单位|发布单位)\s*[:：]?\s*(?P<org>[^\s|:：]+)"
+    r"(?:发布机构|发文机关|发文单位|发布单位|来源)\s*[:：]?\s*(?P<org>[^\s|:：]+?)"
+    r"(?=发布时间|发布日期|时间|日期|浏览|点击|$|[\s|:：])"
 )
 
 

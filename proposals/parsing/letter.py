@@ -45,6 +45,15 @@ def parse_text(text: str) -> ParsedReply | Rejection:
     title = header.find_title(lines, _TITLE_SEARCH_LINES)
     after_title = title.last + 1 if title else 0
     found = opening.find_opening(lines, after_title, after_title + (12 if title else 40))
+    if title and found.salutation_index is None and found.text is None:
+        # A page may show the title long before the letter (in its metadata, or twice):
+        # the letter's own title is the last one before its salutation.
+        later = opening.find_salutation(lines, after_title, _TITLE_SEARCH_LINES)
+        if later:
+            nearer = header.find_title(lines[: later[0]], later[0], last=True)
+            if nearer:
+                title, after_title = nearer, nearer.last + 1
+                found = opening.find_opening(lines, after_title, after_title + 12)
     rejection = _rejection(lines, title, found)
     if rejection:
         return rejection
@@ -91,7 +100,12 @@ def _rejection(lines: list[Line], title, found: opening.Opening) -> Rejection | 
         return Rejection(f"{NOT_A_REPLY}；看起来是办理情况统计或总结（a statistics summary）")
     if _PLACEHOLDER.search(head):
         return Rejection(f"{NOT_A_REPLY}；看起来是答复函模板或写作规范（a template）")
-    if _CO_HANDLER_OPINION.search(head):
+    # A co-handler's opinion is addressed to the lead bureau; a lead bureau's reply to a member
+    # may well mention the co-handlers' opinions.
+    to_member = found.salutation_index is not None and re.search(
+        r"委员|代表|同志|先生|女士", lines[found.salutation_index].key
+    )
+    if _CO_HANDLER_OPINION.search(head) and not to_member:
         return Rejection(
             "这是协办单位给主办单位的协办意见，不是给提出人的答复（a co-handler's opinion）"
         )

@@ -22,6 +22,8 @@ _COMPACT_DATE = re.compile(
     r"(?<!\d)(20\d{2}|19\d{2})[-./]?(0[1-9]|1[0-2])[-./]?(0[1-9]|[12]\d|3[01])(?!\d)"
 )
 _SEPARATED_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-./](\d{1,2})[-./](\d{1,2})(?!\d)")
+# Seven digits, month or day unpadded: 2020824 is 24 August 2020.
+_SEVEN_DIGIT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{3})(?!\d)")
 
 
 _TRAILING_NOTE = re.compile(r"\s*[(（][^()（）]{1,20}[)）]\s*$")
@@ -69,4 +71,8 @@ def standalone_date(key: str) -> date | None:
         match = pattern.fullmatch(text)
         if match:
             return _make_date(*match.groups())
+    match = _SEVEN_DIGIT_DATE.fullmatch(text)
+    if match:
+        year, rest = match.groups()
+        return _make_date(year, rest[0], rest[1:]) or _make_date(year, rest[:2], rest[2])
     return None

@@ -56,7 +56,7 @@ _MARKUP = [
     re.compile(r"!\[[^\]]*\]\([^)]*\)"),  # markdown image
     re.compile(r"\[image:[^\]]*\]", re.IGNORECASE),
     re.compile(r"\[(?:图片|图像|image)\]", re.IGNORECASE),
-    re.compile(r"<[^>\n]{1,200}>"),  # html tags
+    re.compile(r"</?[A-Za-z][^<>\n]{0,200}>"),  # html tags (not a sign's <慢> in the text)
     re.compile(r"~~|`"),
     re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!|])"),  # markdown escapes
 ]
@@ -125,17 +125,73 @@ def _continues(previous: Line, following: Line) -> bool:
     return not (_HEADING_START.match(nxt) or _LABEL_START.match(nxt))
 
 
+# Pinyin that mirror sites inject after characters: 會(huì)議. A tone mark (or ü) is required,
+# so that a letter's own bracketed Latin words stay.
+_ROMANISATION = re.compile(
+    r"(?<=[\u3400-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ][a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹ]{0,5}[)）]"
+)
+# A page's metadata rows (索引号：… 发布机构：…), as bullets or cells: kept apart from the letter.
+_METADATA_LABELS = (
+    r"索引号|信息索取号|发布机构|发文机关|发文单位|关键词|主题词|成文日期|发布日期|发布时间|生成日期|"
+    r"信息类别|主题分类|体裁分类|组配分类|文件编号|文号|公开方式|公开时限|公开范围|公开情况|责任部门|"
+    r"有效性|来源|分类|信息所属单位|信息名称|生效日期|内容概述|效力状态|标题"
+)
+_METADATA = re.compile(rf"^(?:{_METADATA_LABELS})\s*[:：]")
+# A metadata table flattened to one cell a line: the label alone, its value on the next line.
+_METADATA_LABEL_ALONE = re.compile(rf"^(?:{_METADATA_LABELS})$")
+# A site's navigation may carry the same words at the top of a page: a footer follows a letter.
+_LETTER_BEFORE_FOOTER = 5
+_SITE_FOOTER = re.compile(r"版权所有|网站标识码|ICP备|公网安备|网站地图|Copyright|©")
+_BULLET = re.compile(r"\s*[•●▪◆·]\s*")
+_BULLET_START = re.compile(r"^\s*(?:[•●▪◆·]|-\s)\s*")
+
+
+def _physical_lines(text: str) -> list[str]:
+    """The text's lines, a row of bullets split into one line each, romanisation removed."""
+    text = _ROMANISATION.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = []
+    for raw in text.split("\n"):
+        if raw.count("•") + raw.count("●") > 1:
+            lines.extend(part for part in _BULLET.split(raw) if part.strip())
+        else:
+            lines.append(raw)
+    return lines
+
+
+def is_metadata(line: Line) -> bool:
+    """A web page's metadata row (索引号：…, 发布机构：…), set apart from the letter's lines."""
+    return bool(_METADATA.match(line.compact().key))
+
+
 def clean_lines(text: str) -> list[Line]:
-    """The letter's non-empty lines with conversion noise removed and cut paragraphs rejoined."""
+    """The letter's non-empty lines with conversion noise removed and cut paragraphs rejoined.
+
+    A web page's metadata rows are set apart at the end, where readers that look for a
+    labelled issuer or document number still find them, but they neither glue onto the
+    letter's lines nor push its salutation away from its title.
+    """
     lines: list[Line] = []
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    metadata: list[Line] = []
+    label: Line | None = None
+    for raw in _physical_lines(text):
         if not raw.strip():
             continue
-        line = Line.of(_strip_markup(raw))
+        if len(lines) >= _LETTER_BEFORE_FOOTER and _SITE_FOOTER.search(raw):
+            break  # the site's own footer: its phone numbers are not the letter's contacts
+        bullet = _BULLET_START.match(raw)
+        line = Line.of(_strip_markup(raw[bullet.end() :] if bullet else raw))
         if not line.key.strip() or _is_noise(line):
             continue
-        if lines and _continues(lines[-1], line):
+        if label is not None:
+            metadata.append(Line(label.raw + "：" + line.raw, label.key + ":" + line.key))
+            label = None
+            continue
+        if _METADATA_LABEL_ALONE.match(line.compact().key):
+            label = line.compact()
+        elif is_metadata(line):
+            metadata.append(line)
+        elif lines and not bullet and _continues(lines[-1], line):
             lines[-1] = Line(lines[-1].raw + line.raw, lines[-1].key + line.key)
         else:
             lines.append(line)
-    return lines
+    return lines + metadata
