@@ -32,7 +32,7 @@ QUERIES = ["煤", "教育", "专精特新", "研发活动全覆盖", "煤改气"
 PAGES = [
     ("list", {}),
     ("list needing attention", {"turn": "lead"}),
-    ("list overdue", {"overdue": "true"}),
+    ("list overdue", {"overdue": "yes"}),
     ("list by bureau", {"bureau": "3"}),
     ("list by status, sorted by due date", {"status": "assigned", "order": "due"}),
     ("list page 20", {"page": "20"}),

@@ -34,6 +34,9 @@ def fold(text: str) -> str:
     return simplified if len(simplified) == len(folded) else folded
 
 
+_NOT_BLANK = re.compile(r"[^ ]+")
+
+
 @dataclass(frozen=True)
 class Line:
     raw: str
@@ -45,8 +48,14 @@ class Line:
 
     def compact(self) -> "Line":
         """The line without blanks, so that spaced-out words ("答  复") match."""
-        keep = [i for i, ch in enumerate(self.key) if ch != " "]
-        return Line("".join(self.raw[i] for i in keep), "".join(self.key[i] for i in keep))
+        if " " not in self.key:
+            return self
+        # The key's blanks are single spaces (fold() maps every blank to one): keep the rest.
+        spans = [match.span() for match in _NOT_BLANK.finditer(self.key)]
+        return Line(
+            "".join(self.raw[start:end] for start, end in spans),
+            "".join(self.key[start:end] for start, end in spans),
+        )
 
     def __len__(self) -> int:
         return len(self.key)
@@ -136,9 +145,11 @@ _METADATA_LABELS = (
     r"信息类别|主题分类|体裁分类|组配分类|文件编号|文号|公开方式|公开时限|公开范围|公开情况|责任部门|"
     r"有效性|来源|分类|信息所属单位|信息名称|生效日期|内容概述|效力状态|标题"
 )
-_METADATA = re.compile(rf"^(?:{_METADATA_LABELS})\s*[:：]")
+# Blanks may stand between a label's characters (索 引 号, 文  号).
+_SPACED_LABELS = "|".join(r"\s*".join(label) for label in _METADATA_LABELS.split("|"))
+_METADATA = re.compile(rf"^\s*(?:{_SPACED_LABELS})\s*[:：]")
 # A metadata table flattened to one cell a line: the label alone, its value on the next line.
-_METADATA_LABEL_ALONE = re.compile(rf"^(?:{_METADATA_LABELS})$")
+_METADATA_LABEL_ALONE = re.compile(rf"^\s*(?:{_SPACED_LABELS})\s*$")
 # A site's navigation may carry the same words at the top of a page: a footer follows a letter.
 _LETTER_BEFORE_FOOTER = 5
 _SITE_FOOTER = re.compile(r"版权所有|网站标识码|ICP备|公网安备|网站地图|Copyright|©")
@@ -160,7 +171,7 @@ def _physical_lines(text: str) -> list[str]:
 
 def is_metadata(line: Line) -> bool:
     """A web page's metadata row (索引号：…, 发布机构：…), set apart from the letter's lines."""
-    return bool(_METADATA.match(line.compact().key))
+    return bool(_METADATA.match(line.key))
 
 
 def clean_lines(text: str) -> list[Line]:
@@ -186,7 +197,7 @@ def clean_lines(text: str) -> list[Line]:
             metadata.append(Line(label.raw + "：" + line.raw, label.key + ":" + line.key))
             label = None
             continue
-        if _METADATA_LABEL_ALONE.match(line.compact().key):
+        if _METADATA_LABEL_ALONE.match(line.key):
             label = line.compact()
         elif is_metadata(line):
             metadata.append(line)
