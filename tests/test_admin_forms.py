@@ -318,3 +318,42 @@ def test_a_clerk_approving_a_late_extension_must_give_a_reason(clerk, assigned):
     assert (request.status, request.late) == ("approved", True)
     assignment.refresh_from_db()
     assert assignment.on_time_by < assignment.due_on
+
+
+def test_a_clerk_files_a_held_letter_from_its_page(clerk, session, bureau):
+    from proposals.importing import LetterImporter
+    from proposals.models import HeldLetter
+    from proposals.services import proposal_save
+    from tests.test_importing import SEEDS
+
+    text = (SEEDS / "000_ee2ad97ee7362e9f.txt").read_text().replace("第252号", "")
+    LetterImporter(actor=SYSTEM).import_letter(name="no-number.txt", data=text.encode())
+    held = HeldLetter.objects.get()
+    proposal_save(proposal=Proposal(session=session, number=252), actor=SYSTEM)
+    url = reverse("admin:proposals_heldletter_change", args=[held.pk])
+    page = clerk.get(url)
+    assert "焦工信〔2022〕71号" in page.content.decode()
+    data = form_data(page)
+    form = page.context["adminform"].form
+    assert (form["handling_round"].value(), form["session"].value()) == (1, session.pk)
+    data["number"] = "999"
+    assert "没有这个编号" in clerk.post(url, data).content.decode()
+    data.update({"number": "252", "bureau": str(bureau.pk)})
+    assert clerk.post(url, data).status_code == 302
+    held.refresh_from_db()
+    assert held.status == "done" and held.reply.proposal.number == 252
+    assert clerk.get(url).context["has_change_permission"] is False
+
+
+def test_reference_data_is_kept_by_clerks_with_its_constraints(clerk, officer_user, bureau):
+    url = reverse("admin:proposals_bureau_change", args=[bureau.pk])
+    data = form_data(clerk.get(url))
+    data.update({"aliases-TOTAL_FORMS": "1", "aliases-0-name": "市工信局"})
+    assert clerk.post(url, data).status_code == 302
+    assert list(bureau.aliases.values_list("name", flat=True)) == ["市工信局"]
+    add = reverse("admin:proposals_bureau_add")
+    data = form_data(clerk.get(add))
+    data.update({"region": "焦作市", "name": "焦作市工业和信息化局", "aliases-TOTAL_FORMS": "0"})
+    assert "已经存在" in clerk.post(add, data).content.decode()
+    clerk.force_login(officer_user)
+    assert clerk.post(add, data).status_code == 403

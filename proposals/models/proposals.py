@@ -100,7 +100,7 @@ class ProposalQuerySet(models.QuerySet):
         """Everything a list row shows, in one query plus one for the proposers."""
         return (
             self.with_status(today)
-            .select_related("session", "lead_bureau", "turn_bureau")
+            .select_related("session")
             .prefetch_related("proposers")
             # By the columns of the unique index, so a page needs no sort of the whole list.
             .order_by("session_id", "number")
