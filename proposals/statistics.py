@@ -396,6 +396,7 @@ class Figure:
     count: int
     query: str
     tone: str = ""
+    filter: str | None = None  # the list filter the figure's link uses
 
 
 def home_figures(proposals: QuerySet, session, today: date | None = None) -> list[Figure]:
@@ -417,7 +418,11 @@ def home_figures(proposals: QuerySet, session, today: date | None = None) -> lis
     )
     return [
         Figure(
-            label, counts[f"n{i}"], "&".join(filter(None, [f"session={session.pk}", query])), tone
+            label,
+            counts[f"n{i}"],
+            "&".join(part for part in (f"session={session.pk}", query) if part),
+            tone,
+            query.partition("=")[0] or None,
         )
         for i, (label, _, query, tone) in enumerate(words)
     ]

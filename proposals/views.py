@@ -10,7 +10,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from proposals import derived
-from proposals.access import reply_text_for, sees_contacts, sees_unpublished
+from proposals.access import list_filters_for, reply_text_for, sees_contacts, sees_unpublished
 from proposals.exports import (
     csv_response,
     export_queryset,
@@ -44,6 +44,9 @@ class HomeView(TemplateView):
             Session.objects.filter(proposals__in=visible).order_by("-term", "-meeting").first()
         )
         figures = home_figures(visible.filter(session=session), session) if session else []
+        # Only the figures whose list the reader may open: the public has fewer filters.
+        allowed = set(list_filters_for(self.request.user, [f.filter for f in figures if f.filter]))
+        figures = [f for f in figures if f.filter is None or f.filter in allowed]
         return super().get_context_data(session=session, figures=figures, **kwargs)
 
 

@@ -139,3 +139,9 @@ def test_a_bureau_officer_sees_only_their_bureaus_proposals(officer, handled, bu
     proposals_assign(proposals=[handled["waiting"]], lead=other, assigned_on=TODAY, actor=SYSTEM)
     assert listed(officer) == ["迟了", "答了"]
     assert officer.get(reverse("proposal-detail", args=[handled["waiting"].pk])).status_code == 404
+
+
+def test_the_public_home_page_shows_only_figures_whose_list_the_public_can_open(client, handled):
+    reply_publish(reply=handled["reply"], on=TODAY, actor=SYSTEM)
+    figures = client.get(reverse("home")).context["figures"]
+    assert [(f.label, f.count) for f in figures] == [("件提案/建议", 1)]
