@@ -141,6 +141,16 @@ def apply_each(model_admin, request, objects, apply) -> None:
         model_admin.message_user(request, f"已处理 {done} 项。", messages.SUCCESS)
 
 
+def apply_service(model_admin, request, objects, service, name: str, **arguments) -> None:
+    """apply_each of a service that takes each object as `name`, the user as actor."""
+    apply_each(
+        model_admin,
+        request,
+        objects,
+        lambda obj: service(**{name: obj}, actor=request.user, **arguments),
+    )
+
+
 def action_with_form(model_admin, request, queryset, form_class, description, apply):
     """Ask for `form_class` on an intermediate page, then apply(obj, cleaned_data) to each."""
     form = form_class(request.POST if "apply" in request.POST else None)

@@ -11,7 +11,7 @@ from proposals.admin.base import (
     SavedByServiceAdmin,
     VisibleHistoryAdmin,
     action_with_form,
-    apply_each,
+    apply_service,
     inline_rows,
     today,
 )
@@ -197,10 +197,7 @@ class ProposalAdmin(SavedByServiceAdmin, VisibleHistoryAdmin):
 
     @admin.action(description="办结所选提案", permissions=["change"])
     def close(self, request, queryset):
-        on = today()
-        apply_each(
-            self, request, queryset, lambda p: proposal_close(proposal=p, on=on, actor=request.user)
-        )
+        apply_service(self, request, queryset, proposal_close, "proposal", on=today())
 
     def _export(self, queryset, respond):
         selected = Proposal.objects.filter(pk__in=queryset.values("pk"))

@@ -12,7 +12,7 @@ from proposals.admin.base import (
     VisibleHistoryAdmin,
     VisibleProposalsAdmin,
     action_with_form,
-    apply_each,
+    apply_service,
     inline_rows,
     today,
 )
@@ -182,12 +182,7 @@ class ReplyAdmin(SavedByServiceAdmin, VisibleHistoryAdmin):
 
     @admin.action(description="确认所选答复的办理结果（采用承办单位提出的类别）")
     def confirm_grade(self, request, queryset):
-        apply_each(
-            self,
-            request,
-            queryset,
-            lambda reply: reply_grade_decide(reply=reply, grade=None, actor=request.user),
-        )
+        apply_service(self, request, queryset, reply_grade_decide, "reply", grade=None)
 
     @admin.action(description="设定所选答复的办理结果")
     def set_grade(self, request, queryset):
@@ -198,22 +193,11 @@ class ReplyAdmin(SavedByServiceAdmin, VisibleHistoryAdmin):
 
     @admin.action(description="标记所选答复已审核")
     def review_done(self, request, queryset):
-        apply_each(
-            self,
-            request,
-            queryset,
-            lambda reply: reply_review_done(reply=reply, actor=request.user),
-        )
+        apply_service(self, request, queryset, reply_review_done, "reply")
 
     @admin.action(description="公开所选答复")
     def publish(self, request, queryset):
-        on = today()
-        apply_each(
-            self,
-            request,
-            queryset,
-            lambda reply: reply_publish(reply=reply, on=on, actor=request.user),
-        )
+        apply_service(self, request, queryset, reply_publish, "reply", on=today())
 
     @admin.display(description="工作人员更正的字段")
     def corrections(self, reply):
