@@ -59,7 +59,7 @@ _CITED = re.compile(r"《[^》]*$|依据|根据|按照|印发|转发|通知|意�
 
 _GRADE_TOKEN = r"(?P<g>[A-Ca-c甲乙丙])(?P<sub>\d?)\s*类?"
 GRADE_LABELLED = re.compile(
-    r"(?:办\s*理\s*结\s*果|办复类别|答复类别|复文类别|办理类别|结果类别|类别标记|类\s*别)\s*(?:标记)?\s*[:：]?\s*"
+    r"(?:办\s*理\s*结\s*果|办复类别|答复类别|复文类别|办理类别|办理类型|结果类别|类别标记|类\s*别)\s*(?:标记)?\s*[:：]?\s*"
     rf"[(（【\[]?\s*{_GRADE_TOKEN}\s*[)）】\]]?(?![A-Za-z\u4e00-\u9fff]|\d)"
 )
 _GRADE_ALONE = re.compile(rf"^[(（【\[]?\s*{_GRADE_TOKEN}\s*[)）】\]]?(?:答复|件)?$")
@@ -287,7 +287,7 @@ def find_grade(lines: list[Line], header_end: int, title: Title | None) -> tuple
 
 
 _METADATA_ISSUER = re.compile(
-    r"(?:发布机构|发文机关|发文单位|发布单位|来源)\s*[:：]?\s*(?P<org>[^\s|:：]+?)"
+    r"(?:发布机构|发文机关|发文单位|发布单位|公开主体|承办单位|来源)\s*[:：]?\s*(?P<org>[^\s|:：]+?)"
     r"(?=发布时间|发布日期|时间|日期|浏览|点击|$|[\s|:：])"
 )
 

@@ -53,7 +53,7 @@ def parse_text(text: str) -> ParsedReply | Rejection:
             nearer = header.find_title(lines[: later[0]], later[0], last=True)
             if nearer:
                 title, after_title = nearer, nearer.last + 1
-                found = opening.find_opening(lines, after_title, after_title + 12)
+                found = opening.find_opening(lines, later[0], later[0] + 1)
     rejection = _rejection(lines, title, found)
     if rejection:
         return rejection
