@@ -7,23 +7,24 @@ import cn2an
 
 CN_DIGITS = "〇零一二三四五六七八九十百千两"
 NUMERAL = rf"(?:\d+|[{CN_DIGITS}]+)"
+# A year in Chinese numerals, where the zero may be typed as 〇, 零, ○, a Latin or Greek O, or 0.
+_ZEROS = "〇零○OoΟο0"
 _YEAR_DIGITS = {ch: str(i) for i, ch in enumerate("〇一二三四五六七八九")} | {
-    "零": "0",
-    "O": "0",
-    "o": "0",
+    zero: "0" for zero in _ZEROS
 }
 
 # Matched against folded text (digits already ASCII).
 DATE = re.compile(
-    r"(?P<y>(?:19|20)\d{2}|[〇零一二三四五六七八九Oo]{4})\s*年?\s*"
+    rf"(?P<y>(?:19|20)\d{{2}}|[一二三四五六七八九{_ZEROS}]{{4}})\s*年?\s*"
     rf"(?P<m>\d{{1,2}}|[{CN_DIGITS}]{{1,2}})\s*月\s*(?P<d>\d{{1,2}}|[{CN_DIGITS}]{{1,3}})\s*日"
 )
 _COMPACT_DATE = re.compile(
     r"(?<!\d)(20\d{2}|19\d{2})[-./]?(0[1-9]|1[0-2])[-./]?(0[1-9]|[12]\d|3[01])(?!\d)"
 )
 _SEPARATED_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-./](\d{1,2})[-./](\d{1,2})(?!\d)")
-# Seven digits, month or day unpadded: 2020824 is 24 August 2020.
-_SEVEN_DIGIT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{3})(?!\d)")
+# Seven digits, month or day unpadded: 2020824 is 24 August 2020; also with a stray 年
+# (2022 年629) where the conversion lost 月 and 日.
+_SEVEN_DIGIT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?\s*(\d{3})(?!\d)")
 
 
 _TRAILING_NOTE = re.compile(r"\s*[(（][^()（）]{1,20}[)）]\s*$")

@@ -95,6 +95,10 @@ _LABEL_START = re.compile(
     r"^(?:联系|承办人|经办人|抄\s*送|抄\s*报|签\s*发|办理结果|附件|此致|敬礼|特此|领导签|分管领导|主管领导|"
     r"\d{4}\s*年|[〇零一二三四五六七八九]{4}年)"
 )
+# A signature (a unit's name alone) or a bare compact date is never the rest of a paragraph.
+_SIGNATURE_OR_DATE = re.compile(
+    r"^(?:[\u4e00-\u9fff（）()]{2,40}(?:局|委员会|委|厅|办公室|政府|中心|办事处|管委会)|\d{7,8})$"
+)
 _TITLE_END = re.compile(r"(?:答\s*复|复\s*函|回\s*复|的\s*函)\s*(?:[(\[【].{0,20}[)\]】])?$")
 # A page break can cut a paragraph anywhere; a line this long that ends mid-sentence was cut.
 _MIN_BROKEN_LINE = 25
@@ -110,7 +114,8 @@ def _strip_markup(line: str) -> str:
     line = _HEADING_MARKS.sub("", line)
     if line.count("|") >= 2:
         line = "  ".join(cell.strip() for cell in line.strip().strip("|").split("|"))
-    return line.strip()
+    # A table's lone column separator at either end of a line.
+    return line.strip().strip("|").strip()
 
 
 def _is_noise(line: Line) -> bool:
@@ -131,7 +136,9 @@ def _continues(previous: Line, following: Line) -> bool:
         return False
     if _TITLE_END.search(prev) or (len(nxt) < 40 and nxt.endswith(":")):
         return False
-    return not (_HEADING_START.match(nxt) or _LABEL_START.match(nxt))
+    return not (
+        _HEADING_START.match(nxt) or _LABEL_START.match(nxt) or _SIGNATURE_OR_DATE.match(nxt)
+    )
 
 
 # Pinyin that mirror sites inject after characters: 會(huì)議. A tone mark (or ü) is required,
