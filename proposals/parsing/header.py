@@ -192,7 +192,9 @@ def find_number(key: str, start: int = 0) -> int | None:
 
 # Two characters at least before most units, so that 郑州市 is not read as 郑 + 州; but a
 # county or district may have a one-character name (温县, 滑县).
-_PLACE_IN_NAME = re.compile(rf"[\u4e00-\u9fff]{{2,}}?{_PLACE_UNIT}|[\u4e00-\u9fff](?:县|区|旗)")
+# A place's name holds no unit of government (广州市规划和自然资源局番禺区分局: 广州市, 番禺区).
+_PLACE_CHAR = r"(?:(?![局厅委部院所处站队署])[\u4e00-\u9fff])"
+_PLACE_IN_NAME = re.compile(rf"{_PLACE_CHAR}{{2,}}?{_PLACE_UNIT}|{_PLACE_CHAR}(?:县|区|旗)")
 
 
 def region_of(issuer: str, level: str | None) -> str | None:
@@ -211,6 +213,10 @@ def region_of(issuer: str, level: str | None) -> str | None:
     for start, end in chain:
         if key[start:end].endswith(level):
             return issuer[start:end]
+    # A branch of a higher level's bureau names its place after the unit (…局番禺区分局).
+    for match in _PLACE_IN_NAME.finditer(key):
+        if match.group(0).endswith(level):
+            return issuer[match.start() : match.end()]
     return None
 
 
