@@ -90,6 +90,19 @@ def find_signature_issuer(lines: list[Line], date_index: int) -> str | None:
     return None
 
 
+# A signature stands among the letter's last lines; further up, a unit alone is a heading.
+_SIGNATURE_LINES = 8
+
+
+def find_undated_signature(lines: list[Line], start: int) -> str | None:
+    """The issuer signed on a line of its own near the end, where no date follows it."""
+    for line in reversed(lines[max(start, len(lines) - _SIGNATURE_LINES) :]):
+        key = line.key.strip()
+        if is_org(key):
+            return line.raw.strip()
+    return None
+
+
 def find_printed(lines: list[Line]) -> tuple[str | None, date | None]:
     """Who printed the letter and when (…办公室 2022年7月26日印发)."""
     for i, line in enumerate(lines):

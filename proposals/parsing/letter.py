@@ -196,6 +196,8 @@ def _read_footer(reply: ParsedReply, lines: list[Line], header_end: int) -> None
     if reply.issuer is None and reply.printed_by and reply.printed_by.endswith("办公室"):
         reply.issuer = reply.printed_by.removesuffix("办公室") or None
     if reply.issuer is None:
+        reply.issuer = footer.find_undated_signature(lines, header_end + 1)
+    if reply.issuer is None:
         reply.issuer = header.find_metadata_issuer(lines)
     reply.contacts = footer.find_contacts(lines)
     reply.cc = footer.find_carbon_copies(lines)
