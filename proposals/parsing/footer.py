@@ -144,7 +144,9 @@ def find_contacts(lines: list[Line]) -> list[ParsedContact]:
             current.update(values)
     if current:
         contacts.append(current)
-    return [ParsedContact(**c) for c in contacts if c.get("name") or c.get("phone")]
+    # A page may show the contact block twice: one contact each.
+    found = [ParsedContact(**c) for c in contacts if c.get("name") or c.get("phone")]
+    return list(dict.fromkeys(found))
 
 
 def _contact_values(kind: str, raw: str, key: str) -> dict:

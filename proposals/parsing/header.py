@@ -63,7 +63,11 @@ GRADE_LABELLED = re.compile(
     rf"[(（【\[]?\s*{_GRADE_TOKEN}\s*[)）】\]]?(?![A-Za-z\u4e00-\u9fff]|\d)"
 )
 _GRADE_ALONE = re.compile(rf"^[(（【\[]?\s*{_GRADE_TOKEN}\s*[)）】\]]?(?:答复|件)?$")
-_GRADE_ON_TITLE = re.compile(rf"[(（【\[]\s*{_GRADE_TOKEN}\s*[)）】\]]\s*$")
+_GRADE_ON_TITLE = re.compile(rf"[(（【\[]\s*{_GRADE_TOKEN}\s*[)）】\]]\s*(?:的\s*(?:函|答复))?$")
+# After the document number on its line: 临建字[2020]2号 B类, 华建复〔2017〕5号(B类).
+_GRADE_AFTER_NUMBER = re.compile(
+    rf"号\s*[(（【\[]?\s*{_GRADE_TOKEN}\s*[)）】\]]?(?=\s|$)"
+)
 _GRADE_CODES = {"甲": "A", "乙": "B", "丙": "C"}
 
 SIGNER = re.compile(
@@ -278,6 +282,12 @@ def find_grade(lines: list[Line], header_end: int, title: Title | None) -> tuple
         match = None if found else _GRADE_ON_TITLE.search(line.key)
         if match:
             found = (line, match)
+    if not found:
+        for line in lines[:header_end]:
+            match = _GRADE_AFTER_NUMBER.search(line.key) if DOC_NUMBER.search(line.key) else None
+            if match:
+                found = (line, match)
+                break
     if not found:
         for line in lines[:header_end]:
             match = _GRADE_ALONE.match(line.key.strip())
