@@ -65,9 +65,7 @@ GRADE_LABELLED = re.compile(
 _GRADE_ALONE = re.compile(rf"^[(（【\[]?\s*{_GRADE_TOKEN}\s*[)）】\]]?(?:答复|件)?$")
 _GRADE_ON_TITLE = re.compile(rf"[(（【\[]\s*{_GRADE_TOKEN}\s*[)）】\]]\s*(?:的\s*(?:函|答复))?$")
 # After the document number on its line: 临建字[2020]2号 B类, 华建复〔2017〕5号(B类).
-_GRADE_AFTER_NUMBER = re.compile(
-    rf"号\s*[(（【\[]?\s*{_GRADE_TOKEN}\s*[)）】\]]?(?=\s|$)"
-)
+_GRADE_AFTER_NUMBER = re.compile(rf"号\s*[(（【\[]?\s*{_GRADE_TOKEN}\s*[)）】\]]?(?=\s|$)")
 _GRADE_CODES = {"甲": "A", "乙": "B", "丙": "C"}
 
 SIGNER = re.compile(
