@@ -1,7 +1,11 @@
 """Whatever bytes arrive, the parser returns a result or a rejection; it never raises."""
 
+import io
+import time
+import zipfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -64,3 +68,36 @@ def mutated_letters(draw):
 @given(mutated_letters(), st.sampled_from(["utf-8", "gb18030", "utf-16"]))
 def test_mutated_letters_in_any_encoding_never_crash_the_parser(text, encoding):
     outcome_is_well_formed(parse_reply(text.encode(encoding, errors="replace")))
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "![" * 50_000,
+        "[" * 100_000,
+        "[a](" * 25_000,
+        "张三委员：\n您提出的提案收悉，" + "经与" * 50_000,
+        "张三委员：\n您提出的提案收悉，" + "会同" * 50_000,
+        "第1号提案的答复\n" * 30_000,
+        "“" * 100_000,
+        "联系人：" * 25_000,
+        "二〇二二年" * 20_000,
+        "a(hàn)" * 20_000,
+        "x" * 2_000_000,
+    ],
+)
+def test_hostile_text_is_read_or_refused_within_a_second(hostile):
+    started = time.perf_counter()
+    parse_reply(hostile.encode())
+    assert time.perf_counter() - started < 1.0
+
+
+def test_a_docx_that_would_unpack_to_gigabytes_is_refused_unread():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"<" + b"a" * (64 * 1024 * 1024))
+    started = time.perf_counter()
+    result = parse_reply(buffer.getvalue())
+    assert time.perf_counter() - started < 1.0
+    assert isinstance(result, Rejection) and "解压后超过" in result.reason

@@ -76,7 +76,21 @@ def _looks_like_text(text: str) -> bool:
     return controls <= len(text) // 100
 
 
+# What a .docx may unpack to: a letter's is a few hundred KB; a bomb is gigabytes.
+MAX_DOCX_UNPACKED = 30 * 1024 * 1024
+
+
 def _docx_text(data: bytes) -> str | Rejection:
+    try:
+        # Sizes as the archive declares them, checked before anything is unpacked; python-docx
+        # then reads each part, and a part larger than declared fails its CRC check.
+        unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, ValueError):
+        return Rejection("压缩文件或损坏的 .docx，无法读取（zip archive or damaged .docx）")
+    if unpacked > MAX_DOCX_UNPACKED:
+        return Rejection(
+            f".docx 解压后超过 {MAX_DOCX_UNPACKED // 1024 // 1024} MB，不是一封答复函（too large）"
+        )
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError):

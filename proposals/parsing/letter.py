@@ -38,7 +38,13 @@ def parse_reply(data: bytes) -> ParsedReply | Rejection:
     return parse_text(text)
 
 
+# A reply letter is a few thousand characters; a text this long is something else.
+MAX_TEXT = 500_000
+
+
 def parse_text(text: str) -> ParsedReply | Rejection:
+    if len(text) > MAX_TEXT:
+        return Rejection(f"文字超过 {MAX_TEXT // 10000} 万字，不是一封答复函（text too long）")
     lines = clean_lines(text)
     if not lines:
         return Rejection("空文件：没有文字内容（empty file）")

@@ -34,6 +34,7 @@ CO_CONSULTED = re.compile(r"经(?:商|征求)(?P<list>[^,，。;；]{2,120}?)(?:
 _CO_LABEL = re.compile(r"^(?:协办单位|会办单位)\s*[:：]\s*(?P<list>.+)$")
 _NOT_CO_HANDLER = re.compile(r"^(?:我|本|贵|你|您)")
 _FUTURE = re.compile(r"(?:将|拟|下一步|计划|准备)$")
+OPENING_MAX = 2000
 
 
 @dataclass
@@ -129,6 +130,9 @@ def find_co_handlers(lines: list[Line], opening: Line | None) -> list[str]:
             return _bureau_list(line.raw.strip()[label.start("list") : label.end("list")])
     if opening is None:
         return []
+    # An opening is a sentence or two; past that it is no opening (and the patterns' bounded
+    # repetitions would cost time in proportion to its length times 160).
+    opening = Line(opening.raw[:OPENING_MAX], opening.key[:OPENING_MAX])
     matches = [*CO_HANDLING.finditer(opening.key), *CO_CONSULTED.finditer(opening.key)]
     for match in sorted(matches, key=lambda m: m.start()):
         if _FUTURE.search(opening.key[max(0, match.start() - 4) : match.start()]):
