@@ -126,7 +126,7 @@ def _outcomes(importer: LetterImporter, files: list[Upload | Refused]) -> list[I
 
 def import_run_preview(*, uploads: list[Upload], actor) -> ImportRun:
     """Store the uploaded letters with what importing them would do; write no domain rows."""
-    import_remit(actor)
+    import_remit(actor)  # raises OutsideRemit for a reader who may not import at all
     bureau_id = officer_bureau_id(actor)
     bureau = Bureau.objects.get(pk=bureau_id) if bureau_id else None
     files = letters_from_uploads(uploads)

@@ -250,9 +250,8 @@ def reply_from_letter(
         setattr(reply, name, value)
     if conflicts:
         review_notes = [*review_notes, "再次导入的来函与工作人员的更正不一致"]
-    if changes or conflicts:
-        reply.needs_review = bool(review_notes)
-        reply.review_note = "；".join(review_notes)[:255]
+    reply.needs_review = bool(review_notes)
+    reply.review_note = "；".join(review_notes)[:255]
     reply.skip_history_when_saving = True
     try:
         _apply(reply, changes)
