@@ -283,4 +283,6 @@ def _review_notes(parsed: ParsedReply, bureau: Bureau | None, notes: list[str]) 
         ]
         if not known
     ]
+    if parsed.extractor == "ocr":
+        notes = [*notes, f"文字由图像识别（置信度 {parsed.ocr_confidence}），请对照原件核对"]
     return [f"{'、'.join(missing)}不详", *notes] if missing else notes

@@ -329,16 +329,22 @@ def test_a_clerk_files_a_held_letter_from_its_page(clerk, session, bureau):
     text = (SEEDS / "000_ee2ad97ee7362e9f.txt").read_text().replace("第252号", "")
     LetterImporter(actor=SYSTEM).import_letter(name="no-number.txt", data=text.encode())
     held = HeldLetter.objects.get()
-    proposal_save(proposal=Proposal(session=session, number=252), actor=SYSTEM)
+    proposal = proposal_save(
+        proposal=Proposal(session=session, number=252, title="关于加强科技创新促进企业发展"),
+        actor=SYSTEM,
+    )
     url = reverse("admin:proposals_heldletter_change", args=[held.pk])
     page = clerk.get(url)
     assert "焦工信〔2022〕71号" in page.content.decode()
+    assert "读取方式" in page.content.decode()
     data = form_data(page)
     form = page.context["adminform"].form
-    assert (form["handling_round"].value(), form["session"].value()) == (1, session.pk)
-    data["number"] = "999"
-    assert "没有这个编号" in clerk.post(url, data).content.decode()
-    data.update({"number": "252", "bureau": str(bureau.pk)})
+    # The proposal the letter's title names and the bureau it names are offered.
+    assert (form["proposal"].value(), form["issuer"].value()) == (proposal.pk, bureau.pk)
+    assert form["handling_round"].value() == 1
+    data["proposal"] = ""
+    assert "这个字段是必填项" in clerk.post(url, data).content.decode()
+    data.update({"proposal": str(proposal.pk), "issuer": str(bureau.pk)})
     assert clerk.post(url, data).status_code == 302
     held.refresh_from_db()
     assert held.status == "done" and held.reply.proposal.number == 252

@@ -75,11 +75,11 @@ def test_importing_twice_reports_unchanged_and_exits_zero_without_rejections(tmp
 def test_rejected_files_are_listed_with_reasons_and_the_rest_still_imported(tmp_path):
     shutil.copy(SEEDS / "000_ee2ad97ee7362e9f.txt", tmp_path / "good.txt")
     (tmp_path / "empty.txt").write_bytes(b"")
-    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4 binary")
+    (tmp_path / "damaged.pdf").write_bytes(b"%PDF-1.4 binary")
     code, out, _ = run(str(tmp_path))
     assert code == 1
     assert "empty.txt：空文件" in out
-    assert "scan.pdf：PDF" in out
+    assert "damaged.pdf：损坏的 PDF 文件" in out
     assert Reply.objects.count() == 1
 
 

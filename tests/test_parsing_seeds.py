@@ -69,4 +69,6 @@ def test_the_json_keys_are_exactly_the_documented_ones():
         "printed_by",
         "contacts",
         "cc",
+        "extractor",
+        "ocr_confidence",
     }

@@ -2,12 +2,13 @@
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils.html import format_html, format_html_join
 
 from proposals.access import is_clerk
 from proposals.admin.base import SavedByServiceAdmin
-from proposals.models import Bureau, HeldLetter, Proposal, Session
+from proposals.extraction import EXTRACTORS
+from proposals.models import Bureau, HeldLetter, Proposal, Reply
 from proposals.services.replies import letter_complete
 
 # What was read from the letter, in the order a clerk checks it.
@@ -25,13 +26,27 @@ READ_FIELDS = [
 ]
 
 
-class CompleteForm(forms.ModelForm):
-    """Which proposal the letter answers (session and number), which bureau sent it, which round."""
+def _found_by_search(field_name: str) -> AutocompleteSelect:
+    """A search box over the admin's search fields (a reply's proposal or bureau field)."""
+    return AutocompleteSelect(Reply._meta.get_field(field_name), admin.site)
 
-    session = forms.ModelChoiceField(Session.objects.all(), label="会议")
-    number = forms.IntegerField(label="编号", min_value=1)
-    bureau = forms.ModelChoiceField(
-        Bureau.objects.all(), label="答复单位", required=False, help_text="来函只写“我局”时可留空。"
+
+class CompleteForm(forms.ModelForm):
+    """Which proposal the letter answers, which bureau sent it, and in which round."""
+
+    proposal = forms.ModelChoiceField(
+        Proposal.objects.all(),
+        label="提案/建议",
+        widget=_found_by_search("proposal"),
+        help_text="按编号、案由或提出人查找。",
+    )
+    # Not `bureau`: a held letter's bureau is the one that uploaded it (its remit).
+    issuer = forms.ModelChoiceField(
+        Bureau.objects.all(),
+        label="答复单位",
+        required=False,
+        widget=_found_by_search("bureau"),
+        help_text="来函只写“我局”时可留空。",
     )
     handling_round = forms.IntegerField(label="办理轮次", min_value=1, max_value=2)
 
@@ -39,29 +54,24 @@ class CompleteForm(forms.ModelForm):
         model = HeldLetter
         fields = ["handling_round"]
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("session") and cleaned.get("number"):
-            proposal = Proposal.objects.filter(
-                session=cleaned["session"], number=cleaned["number"]
-            ).first()
-            if proposal is None:
-                raise ValidationError("该会议没有这个编号的提案/建议，请先登记。")
-            cleaned["proposal"] = proposal
-        return cleaned
-
 
 @admin.register(HeldLetter)
 class HeldLetterAdmin(SavedByServiceAdmin):
     form = CompleteForm
-    list_display = ["__str__", "reason", "issuer", "source_name", "held_at", "status"]
+    list_display = ["__str__", "reason", "issuer_named", "source_name", "held_at", "status"]
     list_filter = ["status", "complete"]
     search_fields = ["source_name", "text"]
     fieldsets = [
-        ("来函", {"fields": ["source_name", "reason", "what_was_read", "letter_text"]}),
-        ("补全", {"fields": ["session", "number", "bureau", "handling_round"]}),
+        ("来函", {"fields": ["source_name", "reason", "read_by", "what_was_read", "letter_text"]}),
+        (
+            "补全",
+            {
+                "fields": ["proposal", "issuer", "handling_round"],
+                "description": "按编号、案由或提出人查找这封来函答复的提案/建议，核对答复单位和轮次后保存。",
+            },
+        ),
     ]
-    readonly_fields = ["source_name", "reason", "what_was_read", "letter_text"]
+    readonly_fields = ["source_name", "reason", "read_by", "what_was_read", "letter_text"]
 
     def has_add_permission(self, request):
         return False
@@ -75,20 +85,11 @@ class HeldLetterAdmin(SavedByServiceAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         if obj is not None:
-            read = obj.fields
-            form.base_fields["number"].initial = read.get("proposal_number")
+            # What the letter says, offered for the clerk to confirm or change.
+            proposal, bureau = _named_in(obj)
+            form.base_fields["proposal"].initial = proposal
+            form.base_fields["issuer"].initial = bureau
             form.base_fields["handling_round"].initial = obj.handling_round
-            form.base_fields["session"].initial = (
-                Session.objects.filter(
-                    body=read.get("body"), term=read.get("term"), meeting=read.get("meeting")
-                )
-                .values_list("pk", flat=True)
-                .first()
-            )
-            issuer = read.get("issuer") or ""
-            form.base_fields["bureau"].initial = (
-                Bureau.objects.filter(name=issuer).values_list("pk", flat=True).first()
-            )
         return form
 
     def save_through_service(self, request, form, formsets, change):
@@ -96,14 +97,20 @@ class HeldLetterAdmin(SavedByServiceAdmin):
         letter_complete(
             held=HeldLetter.objects.get(pk=form.instance.pk),
             proposal=data["proposal"],
-            bureau=data["bureau"],
+            bureau=data["issuer"],
             handling_round=data["handling_round"],
             actor=request.user,
         )
 
     @admin.display(description="答复单位")
-    def issuer(self, held):
+    def issuer_named(self, held):
         return held.fields.get("issuer") or "—"
+
+    @admin.display(description="读取方式")
+    def read_by(self, held):
+        extractor = EXTRACTORS.get(held.fields.get("extractor") or "text")
+        confidence = held.fields.get("ocr_confidence")
+        return extractor if confidence is None else f"{extractor}，置信度 {confidence}"
 
     @admin.display(description="已读出的字段")
     def what_was_read(self, held):
@@ -118,3 +125,19 @@ class HeldLetterAdmin(SavedByServiceAdmin):
     @admin.display(description="来函全文")
     def letter_text(self, held):
         return format_html('<div style="white-space: pre-wrap">{}</div>', held.text)
+
+
+def _named_in(held: HeldLetter) -> tuple[int | None, int | None]:
+    """The proposal and bureau the letter's readable fields name, where they name one."""
+    read = held.fields
+    proposals = Proposal.objects.filter(
+        session__body=read.get("body"),
+        session__term=read.get("term"),
+        session__meeting=read.get("meeting"),
+        number=read.get("proposal_number"),
+    )
+    if read.get("proposal_number") is None:
+        proposals = Proposal.objects.filter(title=read.get("proposal_title") or None)
+    proposal = proposals.values_list("pk", flat=True)[:2]
+    bureau = Bureau.objects.filter(name=read.get("issuer") or "").values_list("pk", flat=True)
+    return (proposal[0] if len(proposal) == 1 else None), bureau.first()

@@ -124,7 +124,14 @@ class ReplyAdmin(SavedByServiceAdmin, VisibleHistoryAdmin):
     date_hierarchy = "reply_date"
     inlines = [ContactInline, CarbonCopyInline, ReplyChangeInline]
     clerk_decisions = ["round", "grade", "published_on", "needs_review", "review_note"]
-    provenance = ["corrections", "source_name", "source_sha256", "imported_at"]
+    provenance = [
+        "corrections",
+        "source_name",
+        "source_sha256",
+        "imported_at",
+        "extractor",
+        "ocr_confidence",
+    ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from proposals.extraction import EXTRACTORS
 from proposals.models.reference import Bureau, Grade
 from proposals.ownership import label
 
@@ -82,6 +83,19 @@ class Reply(models.Model):
     source_name = models.CharField("来源文件", max_length=255, blank=True)
     source_sha256 = models.CharField("文件 SHA-256", max_length=64, blank=True, db_index=True)
     imported_at = models.DateTimeField("导入时间", null=True, blank=True)
+    extractor = models.CharField(
+        "读取方式",
+        max_length=8,
+        choices=list(EXTRACTORS.items()),
+        blank=True,
+        help_text="导入时来函的文字是怎样读出的。",
+    )
+    ocr_confidence = models.PositiveSmallIntegerField(
+        "识别置信度",
+        null=True,
+        blank=True,
+        help_text="图像文字识别（OCR）的平均置信度（0–100）；请对照原件核对识别出的内容。",
+    )
     needs_review = models.BooleanField("待补全", default=False)
     review_note = models.CharField("待补全事项", max_length=255, blank=True)
     published_on = models.DateField(

@@ -2,8 +2,8 @@
 
 import re
 
+from proposals import extraction
 from proposals.parsing import footer, header, opening
-from proposals.parsing.decoding import decode
 from proposals.parsing.result import ParsedReply, Rejection
 from proposals.parsing.text import Line, clean_lines
 
@@ -32,10 +32,13 @@ _BODY_BY_ADDRESS = {"委员": "cppcc", "代表": "npc"}
 
 def parse_reply(data: bytes) -> ParsedReply | Rejection:
     """Parse one file's bytes; return its fields or why it is not imported."""
-    text = decode(data)
-    if isinstance(text, Rejection):
-        return text
-    return parse_text(text)
+    extracted = extraction.extract(data)
+    if isinstance(extracted, Rejection):
+        return extracted
+    parsed = parse_text(extracted.text)
+    if isinstance(parsed, ParsedReply):
+        parsed.extractor, parsed.ocr_confidence = extracted.extractor, extracted.confidence
+    return parsed
 
 
 # A reply letter is a few thousand characters; a text this long is something else.

@@ -45,6 +45,10 @@ class ParsedReply:
     # 2 for a reply after re-handling (再次答复); kept out of the printed fields.
     handling_round: int = 1
     text: str = ""
+    # Which extractor read the file (proposals.extraction.EXTRACTORS) and, for OCR, how sure
+    # it was (0–100): shown to the clerk beside the reply.
+    extractor: str = "text"
+    ocr_confidence: int | None = None
 
     @classmethod
     def from_json(cls, data: dict, *, text: str = "", handling_round: int = 1) -> "ParsedReply":

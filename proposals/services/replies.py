@@ -48,6 +48,9 @@ class LetterContent:
     values: dict
     contacts: list[ContactRow] | None = None
     cc: list[CopyRow] | None = None
+    # How the letter's text was read (an imported file only): kept with the file's name.
+    extractor: str = ""
+    ocr_confidence: int | None = None
 
     def __post_init__(self) -> None:
         unknown = set(self.values) - set(LETTER_REPLY_FIELDS)
@@ -216,6 +219,8 @@ def reply_from_letter(
         "source_name": source_name,
         "source_sha256": sha256,
         "imported_at": timezone.now(),
+        "extractor": content.extractor,
+        "ocr_confidence": content.ocr_confidence,
     }
     review = {"needs_review": bool(review_notes), "review_note": "；".join(review_notes)[:255]}
     if (
@@ -287,6 +292,8 @@ def letter_content(parsed: ParsedReply, grades: set[str]) -> LetterContent:
         },
         contacts=[(c.unit or "", c.name or "", c.phone or "") for c in parsed.contacts],
         cc=[(cc.recipient, cc.copies) for cc in parsed.cc],
+        extractor=parsed.extractor,
+        ocr_confidence=parsed.ocr_confidence,
     )
 
 
