@@ -80,7 +80,7 @@ def test_a_zip_of_letters_is_opened(clerk):
     [
         (SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n"), "只接受"),
         (SimpleUploadedFile("broken.zip", b"PK-not-really"), "不是有效的 .zip"),
-        (SimpleUploadedFile("huge.txt", b"x" * (5 * 1024 * 1024 + 1)), "超过 5 MB"),
+        (SimpleUploadedFile("huge.txt", b"x" * (20 * 1024 * 1024 + 1)), "超过 20 MB"),
         (SimpleUploadedFile("empty.txt", b""), "空"),
     ],
 )

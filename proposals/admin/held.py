@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from proposals.access import is_clerk
 from proposals.admin.base import SavedByServiceAdmin
 from proposals.extraction import EXTRACTORS
-from proposals.models import Bureau, HeldLetter, Proposal, Reply
+from proposals.models import Body, Bureau, HeldLetter, Proposal, Reply
 from proposals.services.replies import letter_complete
 
 # What was read from the letter, in the order a clerk checks it.
@@ -62,7 +62,7 @@ class HeldLetterAdmin(SavedByServiceAdmin):
     list_filter = ["status", "complete"]
     search_fields = ["source_name", "text"]
     fieldsets = [
-        ("来函", {"fields": ["source_name", "reason", "read_by", "what_was_read", "letter_text"]}),
+        ("来函", {"fields": ["source_name", "reason", "read_by", "what_was_read"]}),
         (
             "补全",
             {
@@ -70,6 +70,7 @@ class HeldLetterAdmin(SavedByServiceAdmin):
                 "description": "按编号、案由或提出人查找这封来函答复的提案/建议，核对答复单位和轮次后保存。",
             },
         ),
+        ("来函全文", {"fields": ["letter_text"]}),
     ]
     readonly_fields = ["source_name", "reason", "read_by", "what_was_read", "letter_text"]
 
@@ -101,6 +102,8 @@ class HeldLetterAdmin(SavedByServiceAdmin):
             handling_round=data["handling_round"],
             actor=request.user,
         )
+        # The confirmation names the letter as it now stands (已补全).
+        form.instance.refresh_from_db()
 
     @admin.display(description="答复单位")
     def issuer_named(self, held):
@@ -119,7 +122,7 @@ class HeldLetterAdmin(SavedByServiceAdmin):
             for key, label in READ_FIELDS
             if held.fields.get(key) not in (None, "", [])
         ]
-        shown = ((label, "、".join(v) if isinstance(v, list) else v) for label, v in rows)
+        shown = ((label, _shown(value)) for label, value in rows)
         return format_html_join("", "<div><strong>{}</strong>：{}</div>", shown) or "—"
 
     @admin.display(description="来函全文")
@@ -141,3 +144,11 @@ def _named_in(held: HeldLetter) -> tuple[int | None, int | None]:
     proposal = proposals.values_list("pk", flat=True)[:2]
     bureau = Bureau.objects.filter(name=read.get("issuer") or "").values_list("pk", flat=True)
     return (proposal[0] if len(proposal) == 1 else None), bureau.first()
+
+
+def _shown(value) -> str:
+    if isinstance(value, list):
+        return "、".join(value)
+    if value in Body.values:
+        return Body(value).label
+    return str(value)

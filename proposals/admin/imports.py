@@ -105,6 +105,9 @@ class ImportRunAdmin(admin.ModelAdmin):
             "counts": [(status.label, count) for status, count in counts.items()],
             "can_confirm": run.status == ImportRun.Status.PREVIEW
             and self.has_add_permission(request),
+            "held": run.status != ImportRun.Status.PREVIEW
+            and is_clerk(request.user)
+            and counts[ImportStatus.HELD],
             "opts": self.model._meta,
             "original": run,
         }

@@ -9,10 +9,10 @@ import io
 import zipfile
 
 from proposals.extraction import ocr, ofd, office, pdf, plain
-from proposals.extraction.result import EXTRACTORS, Extracted
+from proposals.extraction.result import EXTRACTORS, LETTER_SUFFIXES, Extracted
 from proposals.parsing.result import Rejection
 
-__all__ = ["EXTRACTORS", "Extracted", "extract"]
+__all__ = ["EXTRACTORS", "LETTER_SUFFIXES", "Extracted", "extract"]
 
 # What an office archive may unpack to: a letter's is a few hundred KB; a bomb is gigabytes.
 MAX_UNPACKED = 30 * 1024 * 1024

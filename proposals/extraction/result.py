@@ -12,6 +12,12 @@ EXTRACTORS = {
     "ofd": "OFD 版式文件",
 }
 
+# The file names a folder import walks and an upload accepts: the formats extractors read.
+LETTER_SUFFIXES = frozenset(
+    {".txt", ".text", ".md", ".markdown", ".htm", ".html", ".docx", ".doc", ".wps", ".rtf", ".odt"}
+    | {".pdf", ".ofd", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
+)
+
 
 @dataclass(frozen=True)
 class Extracted:

@@ -17,12 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from proposals.access import import_remit, officer_bureau_id, require_clerk, user_or_none
+from proposals.extraction import LETTER_SUFFIXES
 from proposals.importing import ImportOutcome, ImportStatus, LetterDefaults, LetterImporter
 from proposals.models import Bureau, ImportedFile, ImportRun
 from proposals.parsing.files import letter_from_bytes
 
-LETTER_SUFFIXES = {".txt", ".md", ".docx"}
-MAX_FILE_BYTES = 5 * 1024 * 1024
+# A scanned letter of several pages runs to a few MB a page.
+MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_TOTAL_BYTES = 50 * 1024 * 1024
 MAX_FILES = 1000
 

@@ -50,6 +50,7 @@ def test_a_clerk_uploads_previews_and_confirms_in_the_browser(browser, live_serv
         "same.txt": seed("001"),
         "empty.txt": b"",
         "photo.png": png(),
+        "setup.exe": b"MZ",
     }
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
@@ -70,7 +71,8 @@ def test_a_clerk_uploads_previews_and_confirms_in_the_browser(browser, live_serv
     )
     assert preview["same.txt"][0] == "无变化"
     assert preview["empty.txt"][0] == "拒收" and "空" in preview["empty.txt"][1]
-    assert preview["photo.png"][0] == "拒收" and "只接受" in preview["photo.png"][1]
+    assert preview["photo.png"][0] == "拒收" and "没有识别出文字" in preview["photo.png"][1]
+    assert preview["setup.exe"][0] == "拒收" and "只接受" in preview["setup.exe"][1]
     assert "预览：尚未写入任何数据" in browser.page_source
     assert Reply.objects.count() == replies_before
     shoot(browser, "import-2-preview")

@@ -11,12 +11,12 @@ from django.db import transaction
 from tqdm import tqdm
 
 from proposals.access import SYSTEM
+from proposals.extraction import LETTER_SUFFIXES
 from proposals.importing import ImportOutcome, ImportStatus, LetterDefaults, LetterImporter
 from proposals.models import Body
 from proposals.ownership import label
 from proposals.parsing.files import read_letters
 
-LETTER_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".docx", ".doc", ".pdf", ".htm", ".html"}
 # Below this many files a progress bar is more noise than help.
 PROGRESS_MIN_FILES = 20
 # Below this many files, starting parser processes costs more than it saves.
