@@ -68,10 +68,11 @@ def find_reply_date(lines: list[Line], start: int) -> tuple[int, date] | None:
     found = None
     for i in range(start, len(lines)):
         key = lines[i].key.strip()
-        if _NOT_REPLY_DATE.search(key) or len(key) > 60:
+        # The cheap length test first: a paragraph of the body is never the date line.
+        if len(key) > 60 or _NOT_REPLY_DATE.search(key):
             continue
         when = standalone_date(key)
-        if when is None:
+        if when is None and "日" in key:  # DATE needs one
             match = DATE.search(key)
             if match and match.end() == len(key) and is_org(key[: match.start()].strip()):
                 when = find_date(key)[0]
@@ -110,7 +111,7 @@ def find_undated_signature(lines: list[Line], start: int) -> str | None:
 def find_printed(lines: list[Line]) -> tuple[str | None, date | None]:
     """Who printed the letter and when (…办公室 2022年7月26日印发)."""
     for i, line in enumerate(lines):
-        if not _PRINTED.search(line.key):
+        if "印" not in line.key or not _PRINTED.search(line.key):  # the test first: cheaper
             continue
         found = find_date(line.key)
         if not found:
@@ -130,6 +131,8 @@ def find_contacts(lines: list[Line]) -> list[ParsedContact]:
     for line in lines:
         key = line.key
         start = len(key) - len(key.lstrip(" (（【["))
+        if not _BARE_LABEL.search(key, start):
+            continue  # no label anywhere, as on most lines: neither pattern below would match
         labels = list(_CONTACT_FIELD.finditer(key, start))
         if not labels or labels[0].start() != start:
             bare = _BARE_LABEL.match(key, start)
@@ -194,6 +197,8 @@ def _trim(raw: str, key: str) -> tuple[str, str]:
 def find_carbon_copies(lines: list[Line]) -> list[ParsedCarbonCopy]:
     """The cc list (抄送：A（1份），B（各1份）), with nested brackets kept inside a recipient."""
     for i, line in enumerate(lines):
+        if "抄" not in line.key:
+            continue  # no 抄送 or 抄报 here: passed by without stripping and matching
         key = line.key.strip()
         match = _CC.match(key)
         if not match:

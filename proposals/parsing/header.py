@@ -49,7 +49,8 @@ _NUMBER = re.compile(
 _BARE_NUMBER = re.compile(r"(?<![\d〕】\])])(?P<n>\d+)\s*号\s*(?:提案|建议|议案)")
 _LABELLED_NUMBER = re.compile(r"(?:提案号|建议号|提案编号|建议编号)\s*[:：]?\s*(?P<n>\d+)")
 
-# Not a proposal's own number (第B(2022)327号建议).
+# Not a proposal's own number (第B(2022)327号建议). Its lazy prefix makes a search try up to
+# 17 characters at every position: callers first check for the 号 it needs, which most lines lack.
 DOC_NUMBER = re.compile(
     r"(?P<dn>[^\s:：,，;；。、“”《》]{0,16}?[〔【\[(]\s*(?:19|20)\d{2}\s*[〕】\])]\s*第?\s*\d{1,5}\s*号)"
     r"(?!\s*(?:提案|建议|议案))"
@@ -104,8 +105,11 @@ def is_org(text: str) -> bool:
 def find_title(lines: list[Line], limit: int, *, last: bool = False) -> Title | None:
     """The first (or `last`) title block (…第N号提案的答复) among the first `limit` lines."""
     found = None
+    # A title names its session (届) or number (号) on its own line or the two it may run
+    # over (see below); most lines have neither and are passed over cheaply.
+    marked = ["号" in line.key or "届" in line.key for line in lines[: limit + 2]]
     for i, line in enumerate(lines[:limit]):
-        if is_metadata(line):
+        if not any(marked[i : i + 3]) or is_metadata(line):
             continue
         compact = line.compact()
         if len(compact) > _TITLE_MAX or _NOT_TITLE.search(compact.key):
@@ -138,7 +142,8 @@ def title_issuer(title: Title) -> str | None:
         return None
     start = 0
     # A document number may stand before the issuer on the same line (九教案字(2025)12号九江市…).
-    number = DOC_NUMBER.search(title.line.key[: match.start()])
+    before = title.line.key[: match.start()]
+    number = DOC_NUMBER.search(before) if "号" in before else None
     if number:
         start = number.end()
     if is_org(title.line.key[start : match.start()]):
@@ -230,7 +235,8 @@ def find_doc_number(lines: list[Line], header_end: int) -> str | None:
     """
     labelled_none = False
     for line in lines:
-        label = _DOC_LABEL.search(line.key)
+        # Every label ends in 号: a test for it passes most lines by without the pattern.
+        label = _DOC_LABEL.search(line.key) if "号" in line.key else None
         if label and not re.search(r"索引号", line.key[: label.start()]):
             value = label["v"].strip()
             if value in ("", "无", "/", "-"):
@@ -242,6 +248,8 @@ def find_doc_number(lines: list[Line], header_end: int) -> str | None:
     if labelled_none:
         lines = [line for line in lines[:header_end] if DOC_NUMBER.match(line.key.strip())]
     for line in lines[:header_end]:
+        if "号" not in line.key:
+            continue
         for match in DOC_NUMBER.finditer(line.key):
             if not _CITED.search(line.key[: match.end()]):
                 return _doc_number_text(line, match)
@@ -267,6 +275,9 @@ def find_grade(lines: list[Line], header_end: int, title: Title | None) -> tuple
     """The outcome grade (code, as written): labelled anywhere, hung on the title, or alone on a header line."""
     found = None
     for line in lines:
+        # Every label holds 类 or 果 (办理结果): a test for them passes most lines by cheaply.
+        if "类" not in line.key and "果" not in line.key:
+            continue
         match = GRADE_LABELLED.search(line.key)
         if match:
             found = (line, match)
@@ -282,7 +293,8 @@ def find_grade(lines: list[Line], header_end: int, title: Title | None) -> tuple
             found = (line, match)
     if not found:
         for line in lines[:header_end]:
-            match = _GRADE_AFTER_NUMBER.search(line.key) if DOC_NUMBER.search(line.key) else None
+            has_number = "号" in line.key and DOC_NUMBER.search(line.key)
+            match = _GRADE_AFTER_NUMBER.search(line.key) if has_number else None
             if match:
                 found = (line, match)
                 break
@@ -317,6 +329,8 @@ def find_metadata_issuer(lines: list[Line]) -> str | None:
 
 def find_signer(lines: list[Line]) -> str | None:
     for line in lines:
+        if "签" not in line.key:
+            continue  # every label has it: most lines are passed by without the pattern
         match = SIGNER.search(line.key)
         if match and not re.search(r"领导签[字批]|分管|主管", line.key[: match.start()]):
             return line.raw[match.start("name") : match.end("name")]

@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from functools import lru_cache
 
 import cn2an
 
@@ -27,6 +28,8 @@ _SEPARATED_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-./](\d{1,2})[-./](\d{1,2
 _SEVEN_DIGIT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?\s*(\d{3})(?!\d)")
 
 
+# The characters a year can start with, in any of the shapes below.
+_DATE_START = frozenset("12一二三四五六七八九" + _ZEROS)
 _TRAILING_NOTE = re.compile(r"\s*[(（][^()（）]{1,20}[)）]\s*$")
 
 
@@ -36,6 +39,13 @@ def numeral(text: str) -> int | None:
         return int(text)
     if text and all(ch in _YEAR_DIGITS for ch in text) and "十" not in text:
         return int("".join(_YEAR_DIGITS[ch] for ch in text))
+    # cn2an takes some 25 µs a call, and letters write the same few numerals (十四届, 第五次)
+    # over and over; an outlandish long one (hostile text) is not kept.
+    return _chinese_numeral(text) if len(text) <= 16 else _chinese_numeral.__wrapped__(text)
+
+
+@lru_cache(maxsize=1024)
+def _chinese_numeral(text: str) -> int | None:
     try:
         return int(cn2an.cn2an(text, "smart"))
     except (ValueError, KeyError, TypeError):
@@ -54,6 +64,8 @@ def _make_date(year: str, month: str, day: str) -> date | None:
 
 def find_date(key: str) -> tuple[date, re.Match] | None:
     """The first written date (年月日) in folded text, with its match."""
+    if "日" not in key:
+        return None  # DATE needs one: most lines are let go without running it
     for match in DATE.finditer(key):
         found = _make_date(match["y"], match["m"], match["d"])
         if found:
@@ -63,6 +75,12 @@ def find_date(key: str) -> tuple[date, re.Match] | None:
 
 def standalone_date(key: str) -> date | None:
     """The date when `key` is nothing but a date, in any common shape (20201015, 2020-10-15)."""
+    # Every shape opens with its year, and a trailing note's removal (below) leaves the start
+    # as it is; a 年月日 date needs its 日, and the other shapes a year of four digits. A line
+    # that has neither, as most do, is no date and is let go without running the patterns.
+    start = key.lstrip()
+    if start[:1] not in _DATE_START or ("日" not in key and not start[:4].isdecimal()):
+        return None
     # A note may follow on the same line: 2022年7月1日（此件公开发布）.
     text = _TRAILING_NOTE.sub("", key).strip()
     found = find_date(text)

@@ -125,6 +125,8 @@ def _quoted(line: Line, stop: int) -> str | None:
 def find_co_handlers(lines: list[Line], opening: Line | None) -> list[str]:
     """Bureaus the reply was studied with (经与A、B共同研究 / 会同A等协办单位 / 协办单位: A)."""
     for line in lines:
+        if "办单位" not in line.key:
+            continue  # both labels end in it: most lines are passed by cheaply
         label = _CO_LABEL.match(line.key.strip())
         if label:
             return _bureau_list(line.raw.strip()[label.start("list") : label.end("list")])

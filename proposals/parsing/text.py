@@ -16,14 +16,22 @@ _t2s = opencc.OpenCC("t2s")
 
 
 @cache
-def _fold_table() -> dict[int, str]:
-    table = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
+def _fold_table() -> list[int]:
+    """The code point each character of the Basic Multilingual Plane folds to, by index.
+
+    A full list rather than a dict of the changed characters only: str.translate looks up
+    every character, and a dict's miss raises (and clears) a KeyError each time, which made
+    folding twice as slow. Characters past the list (beyond U+FFFF) stay as they are.
+    """
+    table = list(range(0x10000))
+    for code in range(0xFF01, 0xFF5F):
+        table[code] = code - 0xFEE0
     for code in range(0x10000):
         char = chr(code)
         if unicodedata.category(char) == "Nd":
-            table[code] = str(unicodedata.decimal(char))
+            table[code] = ord(str(unicodedata.decimal(char)))
         elif char.isspace() or unicodedata.category(char) == "Cf":
-            table[code] = " "
+            table[code] = ord(" ")
     return table
 
 
@@ -34,6 +42,30 @@ def fold(text: str) -> str:
     return simplified if len(simplified) == len(folded) else folded
 
 
+def fold_lines(texts: list[str]) -> list[str]:
+    """[fold(text) for text in texts], with one conversion call for them all.
+
+    A call to OpenCC costs about as much as converting a line, so the lines go in together,
+    joined by newlines. This is the same as converting each alone: OpenCC replaces the
+    longest dictionary entry at each position and no entry holds a newline, and a folded line
+    holds none either (fold() maps every blank to a space).
+    """
+    if not texts:
+        return []
+    table = _fold_table()
+    folded = [text.translate(table) for text in texts]
+    try:
+        simplified = _t2s.convert("\n".join(folded)).split("\n")
+    except UnicodeError:  # a lone surrogate: let fold() raise as it always did
+        return [fold(text) for text in texts]
+    if len(simplified) != len(folded):  # cannot happen (see above); kept as a guard
+        return [fold(text) for text in texts]
+    return [
+        simple if len(simple) == len(plain) else plain
+        for simple, plain in zip(simplified, folded, strict=True)
+    ]
+
+
 _NOT_BLANK = re.compile(r"[^ ]+")
 
 
@@ -41,10 +73,6 @@ _NOT_BLANK = re.compile(r"[^ ]+")
 class Line:
     raw: str
     key: str
-
-    @classmethod
-    def of(cls, raw: str) -> "Line":
-        return cls(raw, fold(raw))
 
     def compact(self) -> "Line":
         """The line without blanks, so that spaced-out words ("答  复") match."""
@@ -92,7 +120,9 @@ _WEB_CLUTTER = re.compile(
 _HEADING_START = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第[一二三四五六七八九十]+[,，、部分章节条])"
 )
-_SENTENCE_END = re.compile(r"[。！？；：!?;:…”’」』]$")
+# A line that ends a sentence (tested with endswith: most body lines do, and a regex search
+# for an ending costs a scan of the line).
+_SENTENCE_END = tuple("。！？；：!?;:…”’」』")
 _LABEL_START = re.compile(
     r"^(?:联系|承办人|经办人|抄\s*送|抄\s*报|签\s*发|办理结果|附件|此致|敬礼|特此|领导签|分管领导|主管领导|"
     r"\d{4}\s*年|[〇零一二三四五六七八九]{4}年)"
@@ -120,11 +150,18 @@ def _strip_markup(line: str) -> str:
     return line.strip().strip("|").strip()
 
 
+# What a rule, a table's rule or a page number can start with, or a digit (\d is any
+# decimal digit, as str.isdecimal() tests): the three patterns run only on such lines.
+_NOISE_START = frozenset("-*_=|:—–―~・·.第")
+
+
 def _is_noise(line: Line) -> bool:
     key = line.key.strip()
-    return bool(_RULE.match(key) or _TABLE_RULE.match(key) or _PAGE_NUMBER.match(key)) or bool(
-        _WEB_CLUTTER.match(key)
-    )
+    first = key[:1]
+    return bool(
+        (first in _NOISE_START or first.isdecimal())
+        and (_RULE.match(key) or _TABLE_RULE.match(key) or _PAGE_NUMBER.match(key))
+    ) or bool(_WEB_CLUTTER.match(key))
 
 
 def _continues(previous: Line, following: Line) -> bool:
@@ -132,7 +169,7 @@ def _continues(previous: Line, following: Line) -> bool:
     prev, nxt = previous.key.strip(), following.key.strip()
     if prev.endswith(("、", ",")):
         return True
-    if len(prev) < _MIN_BROKEN_LINE or _SENTENCE_END.search(prev):
+    if len(prev) < _MIN_BROKEN_LINE or prev.endswith(_SENTENCE_END):
         return False
     if _HEADING_START.match(prev) and "。" not in prev and len(prev) < 40:
         return False
@@ -145,8 +182,11 @@ def _continues(previous: Line, following: Line) -> bool:
 
 # Pinyin that mirror sites inject after characters: 會(huì)議. A tone mark (or ü) is required,
 # so that a letter's own bracketed Latin words stay.
+# The bracket comes first and the character before it is checked behind it: a pattern that
+# opens with a character set lets the regex engine skip ahead to the next bracket, where one
+# that opens with the lookbehind is tried at every position of the text (four times slower).
 _ROMANISATION = re.compile(
-    r"(?<=[\u3400-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ][a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹ]{0,5}[)）]"
+    r"[(（](?<=[\u3400-\u9fff][(（])[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ][a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹ]{0,5}[)）]"
 )
 # A page's metadata rows (索引号：… 发布机构：…), as bullets or cells: kept apart from the letter.
 _METADATA_LABELS = (
@@ -160,6 +200,9 @@ _METADATA_LABELS = (
 # Blanks may stand between a label's characters (索 引 号, 文  号).
 _SPACED_LABELS = "|".join(r"\s*".join(label) for label in _METADATA_LABELS.split("|"))
 _METADATA = re.compile(rf"^\s*(?:{_SPACED_LABELS})\s*[:：]")
+# The labels' first characters: a line that starts otherwise, as nearly all do, is no label
+# (a failed match still tries each of the many labels in turn).
+_METADATA_START = frozenset(label[0] for label in _METADATA_LABELS.split("|"))
 # A metadata table flattened to one cell a line: the label alone, its value on the next line.
 _METADATA_LABEL_ALONE = re.compile(rf"^\s*(?:{_SPACED_LABELS})\s*$")
 # A site's navigation may carry the same words at the top of a page: a footer follows a letter.
@@ -177,10 +220,13 @@ MAX_LINE = 20_000
 def _physical_lines(text: str) -> list[str]:
     """The text's lines, a row of bullets split into one line each, romanisation removed."""
     text = _ROMANISATION.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    bullets = "•" in text or "●" in text  # most letters have none: no line need count them
     lines = []
     for raw in text.split("\n"):
-        if raw.count("•") + raw.count("●") > 1:
+        if bullets and raw.count("•") + raw.count("●") > 1:
             lines.extend(part for part in _BULLET.split(raw) if part.strip())
+        elif len(raw) <= MAX_LINE:
+            lines.append(raw)  # nearly every line: no slicing needed
         else:
             lines.extend(
                 raw[start : start + MAX_LINE] for start in range(0, len(raw) or 1, MAX_LINE)
@@ -190,7 +236,12 @@ def _physical_lines(text: str) -> list[str]:
 
 def is_metadata(line: Line) -> bool:
     """A web page's metadata row (索引号：…, 发布机构：…), set apart from the letter's lines."""
-    return bool(_METADATA.match(line.key))
+    return _could_be_label(line.key) and bool(_METADATA.match(line.key))
+
+
+def _could_be_label(key: str) -> bool:
+    """Whether `key` may start with a metadata label (see _METADATA_START)."""
+    return key.lstrip()[:1] in _METADATA_START
 
 
 def clean_lines(text: str) -> list[Line]:
@@ -203,20 +254,27 @@ def clean_lines(text: str) -> list[Line]:
     lines: list[Line] = []
     metadata: list[Line] = []
     label: Line | None = None
-    for raw in _physical_lines(text):
-        if not raw.strip():
-            continue
+    # Each line's markup is stripped and all are folded at once before they are read
+    # (fold_lines is much quicker than a fold() a line); a site footer that ends the letter
+    # only wastes the folding of the page's few lines below it.
+    physical = [raw for raw in _physical_lines(text) if raw.strip()]
+    bullets = [_BULLET_START.match(raw) for raw in physical]
+    stripped = [
+        _strip_markup(raw[bullet.end() :] if bullet else raw)
+        for raw, bullet in zip(physical, bullets, strict=True)
+    ]
+    keys = fold_lines(stripped)
+    for raw, bullet, line_raw, key in zip(physical, bullets, stripped, keys, strict=True):
         if len(lines) >= _LETTER_BEFORE_FOOTER and _SITE_FOOTER.search(raw):
             break  # the site's own footer: its phone numbers are not the letter's contacts
-        bullet = _BULLET_START.match(raw)
-        line = Line.of(_strip_markup(raw[bullet.end() :] if bullet else raw))
+        line = Line(line_raw, key)
         if not line.key.strip() or _is_noise(line):
             continue
         if label is not None:
             metadata.append(Line(label.raw + "：" + line.raw, label.key + ":" + line.key))
             label = None
             continue
-        if _METADATA_LABEL_ALONE.match(line.key):
+        if _could_be_label(line.key) and _METADATA_LABEL_ALONE.match(line.key):
             label = line.compact()
         elif is_metadata(line):
             metadata.append(line)
