@@ -16,7 +16,18 @@ from django.db.models import Prefetch
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 
-from proposals.models import Assignment, Feedback, Proposal
+from proposals.models import (
+    Assignment,
+    Bureau,
+    Category,
+    Feedback,
+    Member,
+    Proposal,
+    ProposalProposer,
+    RegisterKind,
+    Sector,
+)
+from proposals.registers.columns import COLUMNS
 
 HEADERS = [
     "会议",
@@ -138,3 +149,55 @@ def workbook_response(
     )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}.xlsx"
     return response
+
+
+def register_rows(kind: str, *, body: str, region: str = "", session=None) -> tuple[list, list]:
+    """A register as its import reads it: the same headers, one row per entry."""
+    headers = [column.label for column in COLUMNS[kind]]
+    if kind == RegisterKind.PROPOSALS:
+        proposals = session.proposals.prefetch_related(
+            Prefetch("proposer_links", queryset=ProposalProposer.objects.select_related("member")),
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.active().select_related("bureau").order_by("pk"),
+            ),
+        )
+        rows = [_register_proposal(p) for p in proposals.order_by("number")]
+    elif kind == RegisterKind.MEMBERS:
+        rows = [
+            [m.name, m.sector, m.delegation, m.region, m.phone]
+            for m in Member.objects.filter(body=body, region=region).order_by("name")
+        ]
+    elif kind == RegisterKind.BUREAUS:
+        bureaus = Bureau.objects.filter(region=region).select_related("parent")
+        rows = [
+            [b.name, b.region, "、".join(a.name for a in b.aliases.all()), _name(b.parent)]
+            for b in bureaus.prefetch_related("aliases").order_by("name")
+        ]
+    else:
+        model = Category if kind == RegisterKind.CATEGORIES else Sector
+        rows = [[entry.name] for entry in model.objects.filter(body=body)]
+    return headers, rows
+
+
+def _register_proposal(proposal: Proposal) -> list:
+    proposers = [link.member for link in proposal.proposer_links.all()]
+    lead = [a.bureau.name for a in proposal.assignments.all() if a.role == Assignment.Role.LEAD]
+    co = [a.bureau.name for a in proposal.assignments.all() if a.role != Assignment.Role.LEAD]
+    first = proposers[0] if proposers else None
+    return [
+        proposal.number,
+        proposal.title,
+        first.name if first else "",
+        "、".join(m.name for m in proposers[1:]),
+        (first.sector or first.delegation) if first else "",
+        proposal.category,
+        "是" if proposal.is_key else "否",
+        proposal.filed_on,
+        "、".join(lead),
+        "、".join(co),
+    ]
+
+
+def _name(bureau) -> str:
+    return bureau.name if bureau else ""

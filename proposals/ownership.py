@@ -28,6 +28,10 @@ CLERK_REPLY_FIELDS = ["grade_id", "published_on", "needs_review", "review_note"]
 # A proposal's fields a letter may fill when a clerk has left them empty.
 LETTER_FILLS_PROPOSAL = ["title", "proposers", "proposers_more"]
 
+# A proposal's fields the session's register (立案名单) sets: on a re-import it updates them,
+# except those a clerk has corrected on the proposal's page (`Proposal.corrected_fields`).
+REGISTER_FIELDS = ["title", "proposers", "category", "is_key", "filed_on"]
+
 LABELS = {
     "doc_number": "文号",
     "signer": "签发人",
@@ -38,6 +42,11 @@ LABELS = {
     "printed_by": "印发单位",
     "printed_on": "印发日期",
     "completeness": "完整性",
+    "title": "案由",
+    "proposers": "提出人",
+    "category": "类别",
+    "is_key": "重点",
+    "filed_on": "立案日期",
     "contacts": "联系人",
     "cc": "抄送",
     "grade_id": "办理结果",

@@ -78,7 +78,8 @@ def test_a_zip_of_letters_is_opened(clerk):
 @pytest.mark.parametrize(
     ("upload_file", "message"),
     [
-        (SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n"), "只接受"),
+        (SimpleUploadedFile("setup.exe", b"MZ"), "只接受"),
+        (SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n"), "损坏或无法识别的图片"),
         (SimpleUploadedFile("broken.zip", b"PK-not-really"), "不是有效的 .zip"),
         (SimpleUploadedFile("huge.txt", b"x" * (20 * 1024 * 1024 + 1)), "超过 20 MB"),
         (SimpleUploadedFile("empty.txt", b""), "空"),

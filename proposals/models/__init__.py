@@ -28,12 +28,15 @@ from proposals.models.reference import (
     BureauAlias,
     BureauOfficer,
     BureauQuerySet,
+    Category,
     Grade,
     GradeQuerySet,
     Member,
+    Sector,
     Session,
     normalise_grade_text,
 )
+from proposals.models.registers import RegisterImport, RegisterKind, RegisterMapping
 from proposals.models.replies import CarbonCopy, Contact, Reply, ReplyChange
 from proposals.models.search import SearchDocument
 
@@ -47,6 +50,7 @@ __all__ = [
     "BureauQuerySet",
     "BureauRequest",
     "CarbonCopy",
+    "Category",
     "Contact",
     "ExtensionRequest",
     "Feedback",
@@ -61,12 +65,16 @@ __all__ = [
     "Proposal",
     "ProposalProposer",
     "ProposalQuerySet",
+    "RegisterImport",
+    "RegisterKind",
+    "RegisterMapping",
     "Rehandling",
     "Reply",
     "ReplyChange",
     "RequestStatus",
     "ReturnRequest",
     "SearchDocument",
+    "Sector",
     "Session",
     "Turn",
     "normalise_grade_text",

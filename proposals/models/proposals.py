@@ -145,6 +145,13 @@ class Proposal(models.Model):
         help_text="并案、撤案的提案/建议不计入办理统计的分母。",
     )
     filed_on = models.DateField("立案日期", null=True, blank=True)
+    corrected_fields = models.JSONField(
+        "工作人员更正的字段",
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="这些登记字段以工作人员的更正为准，再次导入立案名单不覆盖。",
+    )
     closed_on = models.DateField("办结日期", null=True, blank=True)
 
     # What proposals.derived.derive() makes of the rows below, stored so that lists filter and

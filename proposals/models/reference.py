@@ -68,6 +68,7 @@ class Member(models.Model):
     region = models.CharField("地区", max_length=64, blank=True)
     sector = models.CharField("界别", max_length=64, blank=True)
     delegation = models.CharField("代表团", max_length=64, blank=True)
+    phone = models.CharField("联系电话", max_length=64, blank=True)
 
     class Meta:
         verbose_name = "委员/代表"
@@ -97,6 +98,14 @@ class Bureau(models.Model):
     name = models.CharField("全称", max_length=128)
     needs_review = models.BooleanField(
         "待核实", default=False, help_text="导入时自动创建的单位，请核实全称并合并重复。"
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="上级单位",
     )
 
     objects = BureauQuerySet.as_manager()
@@ -192,3 +201,38 @@ class Grade(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}（{self.name}）"
+
+
+class Listed(models.Model):
+    """An entry of a list a 提案委 keeps for each body (类别, 界别), in the list's order."""
+
+    body = models.CharField("机构", max_length=8, choices=Body.choices)
+    name = models.CharField("名称", max_length=64)
+    position = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["body", "position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(Listed):
+    class Meta(Listed.Meta):
+        verbose_name = "类别"
+        verbose_name_plural = "类别"
+        constraints = [
+            models.UniqueConstraint(fields=["body", "name"], name="category_unique_name"),
+        ]
+
+
+class Sector(Listed):
+    """A CPPCC 界别 or an NPC delegation (代表团)."""
+
+    class Meta(Listed.Meta):
+        verbose_name = "界别/代表团"
+        verbose_name_plural = "界别/代表团"
+        constraints = [
+            models.UniqueConstraint(fields=["body", "name"], name="sector_unique_name"),
+        ]

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from proposals.access import require_clerk
 from proposals.derived import service
 from proposals.models import Assignment, Bureau, Member, Proposal, ProposalProposer, Session
+from proposals.ownership import REGISTER_FIELDS
 
 # Registration fields a clerk edits on a proposal's page. Closing and everything derived
 # have services of their own.
@@ -25,7 +26,7 @@ REGISTRATION_FIELDS = [
 
 def _proposers_set(proposal: Proposal, members: list[Member]) -> None:
     wanted = list(dict.fromkeys(members))
-    current = [link.member for link in proposal.proposer_links.select_related("member")]
+    current = _proposers_of(proposal)
     if current == wanted:
         return
     proposal.proposer_links.all().delete()
@@ -44,13 +45,31 @@ def proposal_save(*, proposal: Proposal, proposers: list[Member] | None = None, 
         stored = Proposal.objects.get(pk=proposal.pk)
         if stored.closed_on != proposal.closed_on:
             raise ValidationError("办结日期只能通过“办结”操作设定。")
+        # What a clerk changes here wins over the register's next import.
+        changed = [
+            name
+            for name in REGISTER_FIELDS
+            if name != "proposers" and getattr(stored, name) != getattr(proposal, name)
+        ]
+        if proposers is not None and proposers != _proposers_of(stored):
+            changed.append("proposers")
+        proposal.corrected_fields = sorted({*stored.corrected_fields, *changed})
     elif proposal.closed_on is not None:
         raise ValidationError("新登记的提案/建议不能直接办结。")
+    registration_save(proposal, proposers)
+    return proposal
+
+
+def registration_save(proposal: Proposal, proposers: list[Member] | None) -> None:
+    """Validate and save a proposal's registration and its proposers (for the services)."""
     proposal.full_clean()
     proposal.save()
     if proposers is not None:
         _proposers_set(proposal, proposers)
-    return proposal
+
+
+def _proposers_of(proposal: Proposal) -> list[Member]:
+    return [link.member for link in proposal.proposer_links.select_related("member")]
 
 
 @service
