@@ -7,6 +7,7 @@ otherwise run it as a formula.
 """
 
 import csv
+import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 from io import BytesIO
@@ -51,6 +52,7 @@ HEADERS = [
     "是否超期",
 ]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
 def export_queryset(queryset) -> Iterable[Proposal]:
@@ -137,7 +139,8 @@ def workbook_response(
     """An XLSX download with one sheet per entry: name → (headers, rows)."""
     workbook = Workbook(write_only=True)
     for name, (headers, rows) in sheets.items():
-        sheet = workbook.create_sheet(name)
+        # Excel refuses these characters in a sheet's name and names over 31 characters.
+        sheet = workbook.create_sheet(_SHEET_NAME_FORBIDDEN.sub("、", name)[:31])
         sheet.append(headers)
         for row in rows:
             sheet.append([_cell(value) for value in row])

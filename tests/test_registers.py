@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from proposals.access import SYSTEM
 from proposals.exports import register_rows
@@ -196,7 +196,7 @@ def test_a_proposal_created_by_a_reply_letter_is_completed_not_duplicated(sessio
 
 
 def test_the_register_assigns_lead_and_co_handlers_with_the_assignment_date(session, bureau):
-    other = Bureau.objects.create(region="焦作市", name="焦作市财政局")
+    Bureau.objects.create(region="焦作市", name="焦作市财政局")
     data = xlsx(
         [["案号", "案由", "主办单位", "协办单位"], [3, "关于三的提案", "市工信局", "市财政局"]]
     )
@@ -275,3 +275,29 @@ def test_a_preview_writes_nothing(target):
 def test_a_file_that_is_not_a_spreadsheet_is_refused_with_a_reason():
     with pytest.raises(ValidationError, match="xls"):
         register_plan(data=b"\xd0\xcf\x11\xe0" + bytes(100), file_name="名单.xls", kind="proposals")
+
+
+def test_the_workbench_exports_a_register_that_imports_unchanged(clerk, session):
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    run(
+        xlsx([["案号", "案由", "提案人"], [1, "关于一的提案", "张三"]]),
+        "proposals",
+        Target("proposals", "cppcc", "焦作市", session),
+    )
+    response = clerk.get(
+        reverse("admin:proposals_registerimport_export"),
+        {"kind": "proposals", "session": session.pk, "body": "cppcc"},
+    )
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("案号", "案由", "提案人") and rows[1][:3] == (1, "关于一的提案", "张三")
+    target = Target("proposals", "cppcc", "焦作市", session)
+    assert statuses(run(response.content, "proposals", target)) == ["unchanged"]
+
+
+def test_only_clerks_import_registers(officer):
+    from django.urls import reverse
+
+    assert officer.get(reverse("admin:proposals_registerimport_add")).status_code == 403

@@ -2,7 +2,15 @@
 
 from django.contrib import admin
 
-from proposals.admin import handling, held, imports, proposals, reference, replies  # noqa: F401 (registers)
+from proposals.admin import (  # noqa: F401 (registers)
+    handling,
+    held,
+    imports,
+    proposals,
+    reference,
+    registers,
+    replies,
+)
 
 admin.site.site_header = "提案办理跟踪系统"
 admin.site.site_title = "提案办理跟踪"

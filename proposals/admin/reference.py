@@ -1,12 +1,14 @@
-"""Reference data: sessions, members, bureaus and their aliases, grades."""
+"""Reference data: sessions, members, bureaus and their aliases, grades, 类别 and 界别."""
 
 from django.contrib import admin
 
 from proposals.models import (
     Bureau,
     BureauAlias,
+    Category,
     Grade,
     Member,
+    Sector,
     Session,
 )
 
@@ -20,7 +22,7 @@ class SessionAdmin(admin.ModelAdmin):
 
 @admin.register(Member)
 class MemberAdmin(admin.ModelAdmin):
-    list_display = ["name", "body", "region", "sector", "delegation"]
+    list_display = ["name", "body", "region", "sector", "delegation", "phone"]
     list_filter = ["body", "region", "sector"]
     search_fields = ["name", "sector", "delegation"]
 
@@ -32,12 +34,21 @@ class BureauAliasInline(admin.TabularInline):
 
 @admin.register(Bureau)
 class BureauAdmin(admin.ModelAdmin):
-    list_display = ["name", "region", "needs_review"]
+    list_display = ["name", "region", "parent", "needs_review"]
     list_filter = ["needs_review", "region"]
+    list_select_related = ["parent"]
     search_fields = ["name", "aliases__name"]
+    autocomplete_fields = ["parent"]
     inlines = [BureauAliasInline]
 
 
 @admin.register(Grade)
 class GradeAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "definition", "aliases"]
+
+
+@admin.register(Category, Sector)
+class ListedAdmin(admin.ModelAdmin):
+    list_display = ["name", "body", "position"]
+    list_filter = ["body"]
+    search_fields = ["name"]

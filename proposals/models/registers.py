@@ -41,6 +41,7 @@ class RegisterImport(models.Model):
     assigned_on = models.DateField("交办日期", null=True, blank=True)
     file_name = models.CharField("文件名", max_length=255)
     data = models.BinaryField("文件内容")
+    headers = models.JSONField("表头", default=dict, help_text="工作表 → 各列表头")
     mapping = models.JSONField("列的含义", default=dict, help_text="工作表 → {列号: 字段}")
     outcomes = models.JSONField("逐行结果", default=list)
     created_by = models.ForeignKey(

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from proposals.access import require_clerk
+from proposals.access import require_clerk, user_or_none
 from proposals.derived import changes, service
 from proposals.models import (
     Assignment,
@@ -26,6 +26,7 @@ from proposals.models import (
     Category,
     Member,
     Proposal,
+    RegisterImport,
     RegisterKind,
     RegisterMapping,
     Sector,
@@ -107,7 +108,7 @@ def register_plan(
         plan = SheetPlan(sheet.name, header.texts, mapping)
         missing = missing_columns(kind, mapping)
         if missing:
-            plan.problem = f"没有找到“{'”“'.join(missing)}”列，请在下面指定"
+            plan.problem = f"没有找到“{'”“'.join(missing)}”列，请在上面的表中指定"
         else:
             plan.rows = read_rows(sheet, header, mapping, kind)
         plans.append(plan)
@@ -450,3 +451,97 @@ _WRITERS = {
     RegisterKind.CATEGORIES: _ListWriter,
     RegisterKind.SECTORS: _SectorWriter,
 }
+
+
+def _target_of(run: RegisterImport) -> Target:
+    return Target(
+        run.kind, run.body, run.region, run.session, run.assigned_on if run.assign else None
+    )
+
+
+def _plans_of(run: RegisterImport) -> list[SheetPlan]:
+    mappings = {
+        sheet: {int(column): name for column, name in mapping.items() if name}
+        for sheet, mapping in run.mapping.items()
+    }
+    return register_plan(
+        data=bytes(run.data), file_name=run.file_name, kind=run.kind, mappings=mappings
+    )
+
+
+def _previewed(run: RegisterImport, plans: list[SheetPlan], actor) -> RegisterImport:
+    run.headers = {plan.name: plan.headers for plan in plans}
+    run.mapping = {plan.name: plan.mapping for plan in plans}
+    outcomes = register_preview(plans=plans, target=_target_of(run), actor=actor)
+    run.outcomes = [*_problems(plans), *(outcome.to_json() for outcome in outcomes)]
+    run.save()
+    return run
+
+
+def _problems(plans: list[SheetPlan]) -> list[dict]:
+    return [
+        RowOutcome(plan.name, 0, RowStatus.REFUSED, plan.problem).to_json()
+        for plan in plans
+        if plan.problem
+    ]
+
+
+def register_import_preview(
+    *,
+    kind: str,
+    body: str,
+    region: str,
+    session: Session | None,
+    assigned_on: date | None,
+    file_name: str,
+    data: bytes,
+    actor,
+) -> RegisterImport:
+    """Keep an uploaded register and what importing it would do; nothing else is written."""
+    require_clerk(actor, "导入名单")
+    if kind == RegisterKind.PROPOSALS and session is None:
+        raise ValidationError("导入立案名单须选择会议。")
+    plans = register_plan(data=data, file_name=file_name, kind=kind)
+    run = RegisterImport(
+        kind=kind,
+        body=session.body if session else body,
+        region=session.region if session else region,
+        session=session,
+        assign=assigned_on is not None,
+        assigned_on=assigned_on,
+        file_name=file_name,
+        data=data,
+        created_by=user_or_none(actor),
+    )
+    return _previewed(run, plans, actor)
+
+
+def register_import_remap(
+    *, run: RegisterImport, mappings: dict[str, dict[int, str]], actor
+) -> RegisterImport:
+    """Preview again with the column mapping a clerk corrected."""
+    require_clerk(actor, "导入名单")
+    if run.status != RegisterImport.Status.PREVIEW:
+        raise ValidationError("这份名单已经导入。")
+    for sheet, mapping in mappings.items():
+        chosen = [name for name in mapping.values() if name]
+        if len(chosen) != len(set(chosen)):
+            raise ValidationError(f"工作表“{sheet}”中有两列选了同一个含义。")
+    run.mapping = mappings
+    return _previewed(run, _plans_of(run), actor)
+
+
+def register_import_confirm(*, run: RegisterImport, actor) -> RegisterImport:
+    """Import the register as previewed and remember its column mapping for next time."""
+    require_clerk(actor, "导入名单")
+    if run.status != RegisterImport.Status.PREVIEW:
+        raise ValidationError("这份名单已经导入。")
+    plans = _plans_of(run)
+    outcomes = register_apply(plans=plans, target=_target_of(run), actor=actor)
+    for plan in plans:
+        if not plan.problem:
+            mapping_remember(run.kind, plan)
+    run.outcomes = [*_problems(plans), *(outcome.to_json() for outcome in outcomes)]
+    run.status, run.confirmed_at = RegisterImport.Status.CONFIRMED, timezone.now()
+    run.save()
+    return run
