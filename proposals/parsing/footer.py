@@ -34,6 +34,10 @@ _CONTACT_LABELS = [
     ("联系科室", "unit"),
     ("承办处室", "unit"),
     ("承办科室", "unit"),
+    ("主办处室", "unit"),
+    ("主办科室", "unit"),
+    ("责任处室", "unit"),
+    ("责任科室", "unit"),
     ("联系人", "name"),
     ("承办人", "name"),
     ("经办人", "name"),
@@ -53,14 +57,18 @@ _CONTACT_LABELS = [
 # Letters space labels out (联 系 人): blanks may stand between a label's characters.
 _LABEL_ALTERNATION = "|".join(r"\s*".join(map(re.escape, label)) for label, _ in _CONTACT_LABELS)
 _BARE_LABEL = re.compile(rf"(?P<label>{_LABEL_ALTERNATION})")
-_CONTACT_FIELD = re.compile(rf"(?P<label>{_LABEL_ALTERNATION})\s*[:：]")
+# A semicolon typed for the colon (联系人；张三) is read as one.
+_CONTACT_FIELD = re.compile(rf"(?P<label>{_LABEL_ALTERNATION})\s*[:：;；]")
 _LABEL_KIND = dict(_CONTACT_LABELS)
 _PHONE = re.compile(r"[(（]?\d[\d*\-－—()（) ]{3,}[\d*]|1[3-9]\d\*{2,}[\d*]+|\d{2,4}\*{2,}\d+")
 _NAME = re.compile(r"[\u4e00-\u9fff·*]{2,6}")
 _VALUE_TRIM = " \t;；,，。.、(（)）[]【】"
 
 _CC = re.compile(r"^(?:抄\s*送|抄\s*报)\s*[:：]?\s*")
-_COPIES = re.compile(r"[(（]\s*(?P<each>各)?\s*(?P<n>\d+|[一二三四五六七八九十两]+)\s*份\s*[)）]")
+# 份 may be left out: 市政协提案委（1）.
+_COPIES = re.compile(
+    r"[(（]\s*(?P<each>各)?\s*(?P<n>\d+|[一二三四五六七八九十两]+)\s*(?:份|(?=[)）]))\s*[)）]"
+)
 
 
 def find_reply_date(lines: list[Line], start: int) -> tuple[int, date] | None:
@@ -68,14 +76,23 @@ def find_reply_date(lines: list[Line], start: int) -> tuple[int, date] | None:
     found = None
     for i in range(start, len(lines)):
         key = lines[i].key.strip()
-        # The cheap length test first: a paragraph of the body is never the date line.
-        if len(key) > 60 or _NOT_REPLY_DATE.search(key):
+        # The cheap length test first: a paragraph of the body is never the date line, unless
+        # it ends with the signature and the date (a letter whose closing lines ran together).
+        if len(key) > 60:
+            signed = _signed_at_end(key) if key.endswith("日") else None
+            if signed:
+                found = (i, signed[2])
+            continue
+        if _NOT_REPLY_DATE.search(key):
             continue
         when = standalone_date(key)
         if when is None and "日" in key:  # DATE needs one
             match = DATE.search(key)
             if match and match.end() == len(key) and is_org(key[: match.start()].strip()):
                 when = find_date(key)[0]
+            elif match:
+                signed = _signed_at_end(key)
+                when = signed[2] if signed else None
         if when:
             found = (i, when)
     return found
@@ -84,15 +101,43 @@ def find_reply_date(lines: list[Line], start: int) -> tuple[int, date] | None:
 def find_signature_issuer(lines: list[Line], date_index: int) -> str | None:
     """The issuer as signed beside or just above the letter's date."""
     line = lines[date_index]
-    match = DATE.search(line.key)
+    long_line = len(line.key.strip()) > 60
+    match = None if long_line else DATE.search(line.key)
     if match:
         head = line.key[: match.start()].strip()
         if is_org(head):
             return line.raw[: match.start()].strip()
+    if long_line or match:
+        signed = _signed_at_end(line.key.rstrip())
+        if signed:
+            return line.raw[signed[0] : signed[1]]
+        if long_line:
+            return None
     for i in (date_index - 1, date_index - 2):
         if i >= 0 and is_org(lines[i].key.strip()):
             return lines[i].raw.strip()
     return None
+
+
+_SIGNATURE_TAIL = 80
+_BEFORE_SIGNATURE = " 。！!？?；;，,)）】"
+
+
+def _signed_at_end(key: str) -> tuple[int, int, date] | None:
+    """Where the signing unit stands, and the date, when a long line ends "… <unit> <date>"."""
+    tail_start = max(0, len(key) - _SIGNATURE_TAIL)
+    tail = key[tail_start:]
+    match = None
+    for match in DATE.finditer(tail):  # noqa: B007 - the last date is the one wanted
+        pass
+    if match is None or match.end() != len(tail):
+        return None
+    head = tail[: match.start()].rstrip()
+    cut = max(head.rfind(char) for char in _BEFORE_SIGNATURE) + 1
+    found = find_date(tail[match.start() :])
+    if not found or not is_org(head[cut:]):
+        return None
+    return tail_start + cut, tail_start + len(head), found[0]
 
 
 # A signature stands among the letter's last lines; further up, a unit alone is a heading.
@@ -153,7 +198,18 @@ def find_contacts(lines: list[Line]) -> list[ParsedContact]:
         contacts.append(current)
     # A page may show the contact block twice: one contact each.
     found = [ParsedContact(**c) for c in contacts if c.get("name") or c.get("phone")]
-    return list(dict.fromkeys(found))
+    found = list(dict.fromkeys(found))
+    # A name alone (a handling form's 承办人：郑某) that a fuller contact repeats is that contact.
+    return [c for c in found if not any(d != c and _within(c, d) for d in found)]
+
+
+def _within(part: ParsedContact, whole: ParsedContact) -> bool:
+    """Whether every field `part` gives, `whole` gives the same."""
+    return all(
+        getattr(whole, field) == value
+        for field in ("unit", "name", "phone")
+        if (value := getattr(part, field))
+    )
 
 
 def _contact_values(kind: str, raw: str, key: str) -> dict:

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from proposals.parsing.numbers import NUMERAL, numeral
 from proposals.parsing.text import Line, fold, is_metadata
 
-_VERB = r"(?:答复函|答复的函|答复|复函|回复|函复|的函)"
-_KIND = r"(?:提案|建议|议案|意见)"
+_VERB = r"(?:答复函|答复的函|答复|复函|回复|函复|的函|办理意见)"
+# NPC deputies file 建议、批评和意见; a congress also takes 议案.
+_KIND = r"(?:提案|建议|议案|意见|批评)"
 TITLE_VERB = re.compile(rf"{_KIND}.{{0,12}}?{_VERB}|{_VERB}.{{0,4}}$")
 _NOT_TITLE = re.compile(r"收悉|如下|收到|您|你们|。|特此")
 _TITLE_MAX = 140
@@ -47,12 +48,19 @@ _NUMBER = re.compile(
     rf"(?P<n>\d+|[{'一二三四五六七八九十百'}]+)\s*号"
 )
 _BARE_NUMBER = re.compile(r"(?<![\d〕】\])])(?P<n>\d+)\s*号\s*(?:提案|建议|议案)")
+# In brackets after the quoted title, with no 第: 对《关于…的提案》〔123号〕的答复.
+_BRACKETED_NUMBER = re.compile(r"[(（〔【\[]\s*(?P<n>\d+)\s*号\s*[)）〕】\]]")
+# A proposal named with its number after it: …的建议（第19号）.
+NAMED_NUMBER = re.compile(
+    r"(?:提案|建议|议案)\s*[(（〔【\[]\s*(?:第\s*)?(?P<n>\d{1,8})\s*号\s*[)）〕】\]]"
+)
 _LABELLED_NUMBER = re.compile(r"(?:提案号|建议号|提案编号|建议编号)\s*[:：]?\s*(?P<n>\d+)")
 
 # Not a proposal's own number (第B(2022)327号建议). Its lazy prefix makes a search try up to
 # 17 characters at every position: callers first check for the 号 it needs, which most lines lack.
+# The serial may be missing (洛教提〔2023〕号, a number left blank when the letter was sent).
 DOC_NUMBER = re.compile(
-    r"(?P<dn>[^\s:：,，;；。、“”《》]{0,16}?[〔【\[(]\s*(?:19|20)\d{2}\s*[〕】\])]\s*第?\s*\d{1,5}\s*号)"
+    r"(?P<dn>[^\s:：,，;；。、“”《》]{0,16}?[〔【\[(]\s*(?:19|20)\d{2}\s*[〕】\])]\s*(?:第\s*)?(?:\d{1,5}\s*)?号)"
     r"(?!\s*(?:提案|建议|议案))"
 )
 _DOC_LABEL = re.compile(r"(?:发文字号|文件编号|发文编号|文\s*号)\s*[:：|]?\s*(?P<v>[^\s|]*)")
@@ -103,7 +111,12 @@ def is_org(text: str) -> bool:
 
 
 def find_title(lines: list[Line], limit: int, *, last: bool = False) -> Title | None:
-    """The first (or `last`) title block (…第N号提案的答复) among the first `limit` lines."""
+    """The title block (…第N号提案的答复) among the first `limit` lines.
+
+    A page may show the title more than once (a page title, then the letter's own, which may
+    alone carry the number): the last one stands, unless the first line is the title with
+    its number.
+    """
     found = None
     # A title names its session (届) or number (号) on its own line or the two it may run
     # over (see below); most lines have neither and are passed over cheaply.
@@ -114,24 +127,25 @@ def find_title(lines: list[Line], limit: int, *, last: bool = False) -> Title | 
         compact = line.compact()
         if len(compact) > _TITLE_MAX or _NOT_TITLE.search(compact.key):
             continue
-        first, last, joined = i, i, compact
+        first, end, joined = i, i, compact
         # A title cut over lines: take up to two following short lines until the verb comes.
-        while not TITLE_VERB.search(joined.key) and last + 1 < len(lines) and last - i < 2:
-            nxt = lines[last + 1].compact()
+        while not TITLE_VERB.search(joined.key) and end + 1 < len(lines) and end - i < 2:
+            nxt = lines[end + 1].compact()
             if len(nxt) > 30 or _NOT_TITLE.search(nxt.key):
                 break
-            last, joined = last + 1, Line(joined.raw + nxt.raw, joined.key + nxt.key)
+            end, joined = end + 1, Line(joined.raw + nxt.raw, joined.key + nxt.key)
         if not (TITLE_VERB.search(joined.key) and re.search(_KIND, joined.key)):
             continue
-        if not (SESSION.search(joined.key) or re.search(r"\d+\s*号", joined.key)):
+        numbered = re.search(r"\d+\s*号", joined.key)
+        if not (numbered or SESSION.search(joined.key)):
             continue
         # The issuer may stand on the line above a title that opens with 关于 or 对.
         if i > 0 and re.match(r"(?:关于|对)", joined.key):
             above = lines[i - 1].compact()
             if is_org(above.key):
                 first, joined = i - 1, Line(above.raw + joined.raw, above.key + joined.key)
-        found = Title(first, last, joined)
-        if not last:
+        found = Title(first, end, joined)
+        if not last and end == 0 and numbered:
             return found
     return found
 
@@ -148,7 +162,14 @@ def title_issuer(title: Title) -> str | None:
         start = number.end()
     if is_org(title.line.key[start : match.start()]):
         return title.line.raw[start : match.start()]
+    # Or in brackets after the verb: …第45号提案的答复（市教育局）.
+    after = _ISSUER_AFTER_VERB.search(title.line.key)
+    if after and is_org(after["org"]):
+        return title.line.raw[after.start("org") : after.end("org")]
     return None
+
+
+_ISSUER_AFTER_VERB = re.compile(rf"{_VERB}\s*[(（](?P<org>[^()（）]{{3,40}})[)）]\s*$")
 
 
 def find_session(key: str) -> SessionRef | None:
@@ -189,7 +210,7 @@ def find_session(key: str) -> SessionRef | None:
 
 def find_number(key: str, start: int = 0) -> int | None:
     """The proposal number (第252号, 第东12号, 0318号提案), leading zeros and prefixes dropped."""
-    for pattern in (_NUMBER, _BARE_NUMBER, _LABELLED_NUMBER):
+    for pattern in (_NUMBER, _BARE_NUMBER, _BRACKETED_NUMBER, _LABELLED_NUMBER):
         for match in pattern.finditer(key, start):
             number = numeral(match["n"])
             if number is not None:

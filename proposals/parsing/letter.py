@@ -164,6 +164,14 @@ def _read_session(
         if number is not None:
             reply.proposal_number = number
             break
+    if reply.proposal_number is None and title is None and found.salutation_index:
+        # No title: a line just above the salutation may name the proposal and its number
+        # (问：关于…的建议（第19号）).
+        for line in lines[max(0, found.salutation_index - 3) : found.salutation_index]:
+            named = header.NAMED_NUMBER.search(line.key) if "号" in line.key else None
+            if named:
+                reply.proposal_number = int(named["n"])
+                break
     if reply.body is None:
         address = (
             re.search(r"委员|代表", lines[found.salutation_index].key)
@@ -193,10 +201,19 @@ def _read_header(reply: ParsedReply, lines: list[Line], title, header_end: int) 
             if key.endswith("文件") and header.is_org(key[:-2]):
                 reply.issuer = line.compact().raw[:-2]
                 break
+    if reply.issuer is None and title:
+        # A unit alone on a line between the title and the salutation signs the letter.
+        for line in lines[title.last + 1 : min(header_end, title.last + 3)]:
+            if header.is_org(line.key.strip()):
+                reply.issuer = line.raw.strip()
+                break
 
 
 def _read_footer(reply: ParsedReply, lines: list[Line], header_end: int) -> None:
     dated = footer.find_reply_date(lines, header_end + 1)
+    if dated is None and header_end < len(lines):
+        # A letter that arrived as one line: the signature and date end the salutation's line.
+        dated = footer.find_reply_date(lines[: header_end + 1], header_end)
     if dated:
         reply.reply_date = dated[1]
         if reply.issuer is None:

@@ -9,7 +9,8 @@ from proposals.parsing.text import Line
 _PERSON_TITLES = r"(?:委员|代表|同志|先生|女士|老师|主席|主委)"
 SALUTATION = re.compile(
     r"^(?:尊敬的)?(?P<names>[^:：。;；!！]{1,120}?)"
-    r"(?P<more>等(?:\d+|[一二三四五六七八九十]+)?[位名个]?)?"
+    # The count may stand in brackets: 王某某(等10位)代表.
+    r"(?P<more>[(（]?等(?:\d+|[一二三四五六七八九十]+)?[位名个]?[)）]?)?"
     rf"{_PERSON_TITLES}(?:们)?\s*(?:[:：]|$)"
 )
 GROUP_SALUTATION = re.compile(
@@ -31,7 +32,16 @@ CO_HANDLING = re.compile(
     r"(?:进行了?|认真|一起|共同|联合|反复|深入)*(?:研究|办理|协商|会商|商议|研办|答复|沟通|调研)"
 )
 CO_CONSULTED = re.compile(r"经(?:商|征求)(?P<list>[^,，。;；]{2,120}?)(?:的?意见)?(?=[,，。;；])")
-_CO_LABEL = re.compile(r"^(?:协办单位|会办单位)\s*[:：]\s*(?P<list>.+)$")
+# With no preposition: 经A、B等协办单位共同研究 / 综合A、B等协办单位意见 / 我局主办，A、B协办.
+_CO_COUNT = r"(?:\d+个|[一二三四五六七八九十]+个)?"
+CO_NAMED = re.compile(
+    rf"(?:经|综合|汇总|结合)(?!与|会同|同|商|征求)(?P<list>[^,，。;；:：]{{2,160}}?)等{_CO_COUNT}(?:协办|会办)单位"
+)
+CO_UNDER_LEAD = re.compile(
+    r"(?:主办|牵头)[,，、]\s*(?P<list>[^,，。;；:：]{2,160}?)(?:等单位)?(?:协办|会办|配合)"
+)
+# The label may be a table's cell, its value in the next cell (协办单位 | A、B).
+_CO_LABEL = re.compile(r"^(?:协办单位|会办单位)(?:\s*[:：]|\s)\s*(?P<list>.+)$")
 _NOT_CO_HANDLER = re.compile(r"^(?:我|本|贵|你|您)")
 _FUTURE = re.compile(r"(?:将|拟|下一步|计划|准备)$")
 OPENING_MAX = 2000
@@ -50,10 +60,15 @@ def find_salutation(lines: list[Line], start: int, stop: int) -> tuple[int, list
     for i in range(start, min(stop, len(lines))):
         line = lines[i]
         key = line.key.strip()
-        if len(key) > 160:
-            continue
+        long_line = len(key) > 160
+        if long_line:
+            # A letter that arrived as one line: its salutation opens it, ending at a colon,
+            # and its opening (收悉 … 答复如下) follows on the same line.
+            if not OPENING_END.search(key):
+                continue
+            key = key[:160]
         match = SALUTATION.match(key) or GROUP_SALUTATION.match(key)
-        if not match:
+        if not match or (long_line and key[match.end() - 1] not in ":："):
             continue
         lead = len(line.key) - len(line.key.lstrip())
         raw = line.raw[lead + match.start("names") : lead + match.end("names")]
@@ -135,7 +150,12 @@ def find_co_handlers(lines: list[Line], opening: Line | None) -> list[str]:
     # An opening is a sentence or two; past that it is no opening (and the patterns' bounded
     # repetitions would cost time in proportion to its length times 160).
     opening = Line(opening.raw[:OPENING_MAX], opening.key[:OPENING_MAX])
-    matches = [*CO_HANDLING.finditer(opening.key), *CO_CONSULTED.finditer(opening.key)]
+    matches = [
+        *CO_HANDLING.finditer(opening.key),
+        *CO_CONSULTED.finditer(opening.key),
+        *CO_NAMED.finditer(opening.key),
+        *CO_UNDER_LEAD.finditer(opening.key),
+    ]
     for match in sorted(matches, key=lambda m: m.start()):
         if _FUTURE.search(opening.key[max(0, match.start() - 4) : match.start()]):
             continue

@@ -136,16 +136,29 @@ _TITLE_END = re.compile(r"(?:答\s*复|复\s*函|回\s*复|的\s*函)\s*(?:[(\[�
 _MIN_BROKEN_LINE = 25
 
 
+# A letter inside a two-column table or a question/answer page: the label of the cell that
+# holds it (| 答复内容 | 王某委员：… |, 答：王某委员：…) is not part of it.
+_CONTENT_LABEL = re.compile(
+    r"(?:答复|回复|办复|办理)(?:内容|正文|全文|意见)|答复函|答复|回复|标题|题目|正文|内容|全文|答"
+)
+_ANSWER_LABEL = re.compile(r"(?:答|答复|回复)\s*[:：]\s*(?=\S)")
+
+
 def _strip_markup(line: str) -> str:
     if not _MARKUP_HINT.search(line):
-        return line.strip()
+        line = line.strip()
+        answer = _ANSWER_LABEL.match(line) if line[:1] in "答回" else None
+        return line[answer.end() :] if answer else line
     line = _MARKDOWN_LINK.sub(r"\1", line)
     line = _BOLD.sub(r"\1", line)
     for pattern in _MARKUP:
         line = pattern.sub("", line)
     line = _HEADING_MARKS.sub("", line)
     if line.count("|") >= 2:
-        line = "  ".join(cell.strip() for cell in line.strip().strip("|").split("|"))
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 2 and cells[1] and _CONTENT_LABEL.fullmatch(cells[0].replace(" ", "")):
+            cells = cells[1:]
+        line = "  ".join(cells)
     # A table's lone column separator at either end of a line.
     return line.strip().strip("|").strip()
 
