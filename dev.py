@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Set up and run the tracker with nothing but python3.
 
-    python3 dev.py run     # venv, install, migrate, import the sample replies, demo logins, serve
+    python3 dev.py run     # venv, install, migrate, sample registers and replies, demo logins, serve
     python3 dev.py test    # venv, install, run the whole test suite (extra args go to pytest)
 
 Both create `.venv/` on first use and reinstall only when a requirements file changes.
@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import venv
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -41,6 +42,27 @@ def run(args: list[str]) -> int:
     install("requirements.txt")
     manage = [PYTHON, "manage.py"]
     sh(*manage, "migrate", "--noinput")
+    # The demo session's registers (fixtures/registers, made by bench/registers.py), its
+    # proposals assigned a month ago as the 立案名单 says; then the sample replies.
+    assigned_on = (date.today() - timedelta(days=30)).isoformat()
+    for kind, name, *more in [
+        ("categories", "类别.csv"),
+        ("sectors", "界别.csv"),
+        ("members", "委员名册.xlsx"),
+        ("bureaus", "承办单位名录.xlsx"),
+        (
+            "proposals",
+            "立案名单.xlsx",
+            "--term",
+            "14",
+            "--meeting",
+            "5",
+            "--assign-on",
+            assigned_on,
+        ),
+    ]:
+        register = ["import_register", kind, f"fixtures/registers/{name}", *more]
+        sh(*manage, *register, "--body", "cppcc", "--region", "焦作市")
     # Exit 1 from the importer means some sample files were rejected (the newspaper article
     # is there on purpose), which is not a set-up failure.
     subprocess.run([str(a) for a in (*manage, "import_replies", "fixtures/replies")], cwd=ROOT)

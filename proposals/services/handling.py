@@ -35,22 +35,41 @@ def reply_due_on(assigned_on: date) -> date:
     return deadline_rules().due_on(assigned_on, Assignment.Role.LEAD)
 
 
-def assignment_check(*, proposal: Proposal, bureau: Bureau, role: str | None) -> None:
-    """Raise ValidationError unless `proposal` may be assigned to `bureau` in `role`."""
-    if role == Assignment.Role.LEAD and proposal.assignments.active().filter(role=role).exists():
+def assignment_check(
+    *,
+    proposal: Proposal,
+    bureau: Bureau,
+    role: str | None,
+    existing: list[Assignment] | None = None,
+) -> None:
+    """Raise ValidationError unless `proposal` may be assigned to `bureau` in `role`.
+
+    `existing`: the proposal's assignments, returned ones included, when the caller has them.
+    """
+    if existing is None:
+        existing = list(proposal.assignments.all())
+    if role == Assignment.Role.LEAD and any(
+        a.role == role and a.returned_on is None for a in existing
+    ):
         raise ValidationError(f"{proposal}已有主办单位；如需改交，请先办理退回。")
-    if proposal.assignments.filter(bureau=bureau).exists():
+    if any(a.bureau_id == bureau.pk for a in existing):
         raise ValidationError(f"{proposal}已交办给{bureau}。")
 
 
 @service
 def assignment_create(
-    *, proposal: Proposal, bureau: Bureau, role: str, assigned_on: date | None, actor
+    *,
+    proposal: Proposal,
+    bureau: Bureau,
+    role: str,
+    assigned_on: date | None,
+    actor,
+    existing: list[Assignment] | None = None,
 ) -> Assignment:
     """Assign `proposal` to `bureau`; the due date follows the rule for `role`.
 
     `assigned_on` None records an assignment known only from a reply letter: its date, and
-    so its due date, wait for a clerk (assignment_date_set).
+    so its due date, wait for a clerk (assignment_date_set). `existing`: as assignment_check.
     """
     require_clerk(actor, "交办")
     due_on = deadline_rules().due_on(assigned_on, role) if assigned_on else None
@@ -62,8 +81,9 @@ def assignment_create(
         due_on=due_on,
         on_time_by=due_on,
     )
-    assignment_check(proposal=proposal, bureau=bureau, role=role)
-    assignment.full_clean(validate_constraints=False)
+    assignment_check(proposal=proposal, bureau=bureau, role=role, existing=existing)
+    # The proposal and the bureau are rows already (instances): no query to confirm they exist.
+    assignment.full_clean(exclude=["proposal", "bureau"], validate_constraints=False)
     assignment.save()
     return assignment
 

@@ -24,12 +24,13 @@ REGISTRATION_FIELDS = [
 ]
 
 
-def _proposers_set(proposal: Proposal, members: list[Member]) -> None:
+def _proposers_set(proposal: Proposal, members: list[Member], *, new: bool = False) -> None:
     wanted = list(dict.fromkeys(members))
-    current = _proposers_of(proposal)
+    current = [] if new else _proposers_of(proposal)
     if current == wanted:
         return
-    proposal.proposer_links.all().delete()
+    if current:
+        proposal.proposer_links.all().delete()
     ProposalProposer.objects.bulk_create(
         ProposalProposer(proposal=proposal, member=member, position=position)
         for position, member in enumerate(wanted, start=1)
@@ -60,12 +61,24 @@ def proposal_save(*, proposal: Proposal, proposers: list[Member] | None = None, 
     return proposal
 
 
-def registration_save(proposal: Proposal, proposers: list[Member] | None) -> None:
-    """Validate and save a proposal's registration and its proposers (for the services)."""
-    proposal.full_clean()
-    proposal.save()
+def registration_save(
+    proposal: Proposal, proposers: list[Member] | None, *, imported: bool = False
+) -> None:
+    """Validate and save a proposal's registration and its proposers (for the services).
+
+    `imported`: written by a register import, which has found the proposal by its key and
+    keeps its own record of what it changed (RegisterImport), as letters do.
+    """
+    new = proposal.pk is None
+    if imported:
+        # The importer looked the number up and holds the session row: no query re-checks them.
+        proposal.full_clean(exclude=["session"], validate_unique=False)
+        proposal.save_without_historical_record()
+    else:
+        proposal.full_clean()
+        proposal.save()
     if proposers is not None:
-        _proposers_set(proposal, proposers)
+        _proposers_set(proposal, proposers, new=new)
 
 
 def _proposers_of(proposal: Proposal) -> list[Member]:

@@ -14,6 +14,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from proposals.access import require_clerk, user_or_none
@@ -26,6 +27,7 @@ from proposals.models import (
     Category,
     Member,
     Proposal,
+    ProposalProposer,
     RegisterImport,
     RegisterKind,
     RegisterMapping,
@@ -333,6 +335,16 @@ class _ProposalWriter:
         self.categories = list(
             Category.objects.filter(body=self.session.body).values_list("name", flat=True)
         )
+        # The session's proposals with their proposers and assignments, read once.
+        self.proposals = {
+            p.number: p
+            for p in Proposal.objects.filter(session=self.session).prefetch_related(
+                Prefetch(
+                    "proposer_links", queryset=ProposalProposer.objects.select_related("member")
+                ),
+                "assignments",
+            )
+        }
 
     def write(self, row: Row) -> RowOutcome:
         values = row.values
@@ -347,7 +359,7 @@ class _ProposalWriter:
             )
         proposers = self._proposers(values)
         lead, co_handlers = self._bureaus(values)
-        proposal = Proposal.objects.filter(session=self.session, number=number).first()
+        proposal = self.proposals.get(number)
         created = proposal is None
         if created:
             proposal = Proposal(session=self.session, number=number)
@@ -363,11 +375,7 @@ class _ProposalWriter:
             if name in proposal.corrected_fields and getattr(proposal, name) != value
         }
         changed = _changed(proposal, {k: v for k, v in wanted.items() if k not in kept})
-        current = (
-            []
-            if created
-            else [link.member for link in proposal.proposer_links.select_related("member")]
-        )
+        current = [] if created else [link.member for link in proposal.proposer_links.all()]
         new_proposers = None
         if proposers and [m.name for m in current] != [m.name for m in proposers]:
             if "proposers" in proposal.corrected_fields and not created:
@@ -376,9 +384,11 @@ class _ProposalWriter:
                 changed["proposers"] = [[m.name for m in current], [m.name for m in proposers]]
                 new_proposers = proposers
         if created or changed:
-            registration_save(proposal, new_proposers)
+            registration_save(proposal, new_proposers, imported=True)
+            if created:
+                self.proposals[number] = proposal
         if lead:
-            changed.update(self._assign(proposal, lead, co_handlers))
+            changed.update(self._assign(proposal, created, lead, co_handlers))
         return _outcome(row, created, changed, _shown(kept))
 
     def _proposers(self, values: dict) -> list[Member]:
@@ -416,20 +426,26 @@ class _ProposalWriter:
             found.append(bureau)
         return found[0], [b for b in found[1:] if b != found[0]]
 
-    def _assign(self, proposal: Proposal, lead: Bureau, co_handlers: list[Bureau]) -> dict:
-        existing = {a.bureau_id: a for a in proposal.assignments.active()}
+    def _assign(
+        self, proposal: Proposal, created: bool, lead: Bureau, co_handlers: list[Bureau]
+    ) -> dict:
+        every = [] if created else list(proposal.assignments.all())
+        existing = {a.bureau_id: a for a in every if a.returned_on is None}
         assigned = []
         for bureau, role in [(lead, Assignment.Role.LEAD)] + [
             (b, Assignment.Role.CO_HANDLER) for b in co_handlers
         ]:
             assignment = existing.get(bureau.pk)
             if assignment is None:
-                assignment_create(
-                    proposal=proposal,
-                    bureau=bureau,
-                    role=role,
-                    assigned_on=self.target.assigned_on,
-                    actor=self.actor,
+                every.append(
+                    assignment_create(
+                        proposal=proposal,
+                        bureau=bureau,
+                        role=role,
+                        assigned_on=self.target.assigned_on,
+                        actor=self.actor,
+                        existing=every,
+                    )
                 )
                 assigned.append(bureau.name)
             elif assignment.assigned_on is None:
