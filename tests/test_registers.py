@@ -301,3 +301,59 @@ def test_only_clerks_import_registers(officer):
     from django.urls import reverse
 
     assert officer.get(reverse("admin:proposals_registerimport_add")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        ["姓名", "界别", "代表团", "地区", "联系电话"],
+        ["委员姓名", "所在界别", "所属代表团", "所属地区", "手机"],
+    ],
+    ids=["usual", "variant"],
+)
+def test_a_roster_is_read_under_each_way_clerks_name_its_columns(headers, db):
+    data = xlsx([headers, ["张三", "经济界", "", "修武县", "13900001111"]])
+    assert statuses(run(data, "members", Target("members", "cppcc", "焦作市"))) == ["imported"]
+    member = Member.objects.get(name="张三")
+    assert (member.region, member.sector, member.phone) == ("修武县", "经济界", "13900001111")
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [["单位全称", "地区", "简称", "上级单位"], ["单位名称", "所属地区", "简称/别名", "主管部门"]],
+    ids=["usual", "variant"],
+)
+def test_a_bureau_directory_is_read_under_each_way_clerks_name_its_columns(headers, db):
+    data = xlsx(
+        [
+            headers,
+            ["焦作市教育局直属学校", "焦作市", "", "焦作市教育局"],
+            ["焦作市教育局", "焦作市", "市教育局、教育局", ""],
+        ]
+    )
+    outcomes = run(data, "bureaus", Target("bureaus", "cppcc", "焦作市"))
+    assert statuses(outcomes) == ["imported", "imported"]
+    school = Bureau.objects.get(name="焦作市教育局直属学校")
+    assert school.parent.name == "焦作市教育局" and not school.needs_review
+    assert set(school.parent.aliases.values_list("name", flat=True)) >= {"市教育局", "教育局"}
+
+
+def test_a_bureau_created_from_a_letters_short_name_gets_its_full_name(db):
+    from proposals.services.bureaus import BureauDirectory
+
+    BureauDirectory().resolve(region="焦作市", name="市财政局")
+    data = xlsx([["单位全称", "简称"], ["焦作市财政局", "市财政局"]])
+    outcome = run(data, "bureaus", Target("bureaus", "cppcc", "焦作市"))[0]
+    assert outcome.status == "updated" and outcome.changes["名称"] == ["市财政局", "焦作市财政局"]
+    bureau = Bureau.objects.get()
+    assert (bureau.name, bureau.needs_review) == ("焦作市财政局", False)
+
+
+def test_sector_and_category_lists_keep_their_order_and_round_trip(db):
+    from proposals.models import Sector
+
+    data = "界别\n经济界\n教育界\n".encode("gb18030")
+    run(data, "sectors", Target("sectors", "cppcc"), name="界别.csv")
+    assert list(Sector.objects.values_list("name", "position")) == [("经济界", 1), ("教育界", 2)]
+    outcomes = run(export_bytes("sectors", body="cppcc"), "sectors", Target("sectors", "cppcc"))
+    assert statuses(outcomes) == ["unchanged", "unchanged"]

@@ -29,7 +29,7 @@ class DryRunRollback(Exception):
 
 class Command(BaseCommand):
     help = (
-        "导入答复函文件（.txt/.md/.docx；目录递归）。每个文件一个事务，重复导入不产生重复数据。"
+        "导入答复函文件（文本、Word、WPS、PDF、扫描图片、OFD；目录递归）。每个文件一个事务，重复导入不产生重复数据。"
         "退出码：0 全部成功，1 有文件被拒绝（其余照常导入），2 用法错误。"
     )
 
