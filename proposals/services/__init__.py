@@ -4,6 +4,7 @@ The admin, the views, the importer, the commands and the demo data call these; n
 the domain rows on its own. Each function is a unit of work (proposals.derived.service).
 """
 
+from proposals.services.bureaus import bureau_merge
 from proposals.services.handling import (
     assignment_check,
     assignment_create,
@@ -43,6 +44,7 @@ __all__ = [
     "assignment_create",
     "assignment_date_set",
     "assignment_delete",
+    "bureau_merge",
     "co_handler_opinion_record",
     "extension_decide",
     "extension_grant",

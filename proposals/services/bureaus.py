@@ -1,8 +1,25 @@
-"""Bureau names as letters write them (市工信局) resolved to the bureaus clerks keep."""
+"""Bureau names as letters write them (市工信局) resolved to the bureaus clerks keep, and
+duplicates a clerk folds into the real bureau."""
 
 import re
 
-from proposals.models import Bureau, BureauAlias
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
+
+from proposals.access import require_clerk
+from proposals.derived import service
+from proposals.models import (
+    Assignment,
+    Bureau,
+    BureauAlias,
+    BureauOfficer,
+    ExtensionRequest,
+    HeldLetter,
+    ImportRun,
+    Proposal,
+    Reply,
+    ReturnRequest,
+)
 
 # The usual short forms of municipal and county bureau names, by the full name's ending.
 STANDARD_SHORT_NAMES = {
@@ -107,3 +124,98 @@ class BureauDirectory:
         for known_name in names:
             index.setdefault(canonical_key(region, known_name), bureau)
         return bureau
+
+
+# Every row that points at a bureau, by what a clerk calls it: what a merge moves. Extension and
+# return requests, contacts and carbon copies hang on assignments and replies and move with
+# them; a proposal's lead and turn bureau are derived from its assignments.
+BUREAU_REFERENCES: list[tuple[str, type, str]] = [
+    ("交办", Assignment, "bureau"),
+    ("答复", Reply, "bureau"),
+    ("工作人员账号", BureauOfficer, "bureau"),
+    ("待补全来函", HeldLetter, "bureau"),
+    ("答复函导入", ImportRun, "bureau"),
+    ("下级单位", Bureau, "parent"),
+]
+# Rows whose history is kept: moved one by one, so that their history records the merge.
+_TRACKED = (Assignment, Reply)
+
+
+def bureau_references(bureau: Bureau) -> dict[str, int]:
+    """How many rows of each kind a merge of `bureau` would move, by label; kinds with none
+    are left out. Its name and aliases count as 名称与简称."""
+    counts = {
+        label: model.objects.filter(**{field: bureau}).count()
+        for label, model, field in BUREAU_REFERENCES
+    }
+    counts["延期申请"] = ExtensionRequest.objects.filter(assignment__bureau=bureau).count()
+    counts["退回申请"] = ReturnRequest.objects.filter(assignment__bureau=bureau).count()
+    counts["名称与简称"] = 1 + bureau.aliases.count()
+    return {label: count for label, count in counts.items() if count}
+
+
+def _shared_proposals(duplicate: Bureau, into: Bureau) -> list[Proposal]:
+    """Proposals both bureaus are assigned, or both replied to in the same round: one bureau
+    cannot hold two assignments of a proposal or two replies of a round."""
+    assigned = Assignment.objects.filter(bureau=duplicate, proposal__assignments__bureau=into)
+    replied = Reply.objects.filter(bureau=duplicate).filter(
+        Exists(
+            Reply.objects.filter(
+                bureau=into, proposal=OuterRef("proposal"), round=OuterRef("round")
+            )
+        )
+    )
+    shared = Q(pk__in=assigned.values("proposal")) | Q(pk__in=replied.values("proposal"))
+    return list(Proposal.objects.filter(shared).select_related("session"))
+
+
+@service
+def bureau_merge(*, duplicate: Bureau, into: Bureau, actor) -> Bureau:
+    """Fold `duplicate` into `into` and delete it; returns `into`.
+
+    The duplicate's name and aliases become aliases of `into`, so later letters naming it
+    resolve to `into`; every row pointing at it (BUREAU_REFERENCES) points at `into`.
+    Raises OutsideRemit for anyone but a clerk, and ValidationError, changing nothing, when
+    the two are one bureau, are of different regions, or share a proposal.
+    """
+    require_clerk(actor, "合并承办单位")
+    if duplicate.pk == into.pk:
+        raise ValidationError(f"不能把{duplicate}合并到它自己。")
+    if duplicate.region != into.region:
+        raise ValidationError(
+            f"{duplicate}（{duplicate.region or '地区不详'}）与{into}（{into.region or '地区不详'}）"
+            "不在同一地区，不能合并。"
+        )
+    shared = _shared_proposals(duplicate, into)
+    if shared:
+        raise ValidationError(
+            f"{duplicate}和{into}都承办了{'、'.join(map(str, shared))}（或同一轮都有答复），"
+            "合并后同一件会有两项交办或同一轮两份答复。请先退回或删除其中一项，再合并。"
+        )
+
+    known = {into.name, *into.aliases.values_list("name", flat=True)}
+    names = dict.fromkeys([duplicate.name, *duplicate.aliases.values_list("name", flat=True)])
+    BureauAlias.objects.bulk_create(
+        BureauAlias(bureau=into, name=name) for name in names if name not in known
+    )
+
+    # `into` cannot stay under the duplicate, which would make it its own parent: it takes
+    # the duplicate's place.
+    if into.parent_id == duplicate.pk:
+        into.parent_id = duplicate.parent_id if duplicate.parent_id != into.pk else None
+        into.save(update_fields=["parent"])
+
+    reason = f"承办单位“{duplicate.name}”并入“{into.name}”"
+    for model in _TRACKED:
+        # Past history entries name the bureau by id without a database constraint: pointed
+        # at `into`, they stay readable once the duplicate is gone.
+        model.history.filter(bureau_id=duplicate.pk).update(bureau_id=into.pk)
+        for row in model.objects.filter(bureau=duplicate):
+            row.bureau = into
+            row._change_reason = reason  # simple-history's way to say why
+            row.save(update_fields=["bureau"])
+    for _, model, field in BUREAU_REFERENCES:
+        if model not in _TRACKED:
+            model.objects.filter(**{field: duplicate}).update(**{field: into})
+    duplicate.delete()
+    return into
