@@ -102,6 +102,17 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+# One date format wherever a clerk looks or types: 2026-01-15, as letters and registers write
+# it. Django always localises, so zh-hans' own formats (2026年1月15日, input 2026/01/15) would
+# win over these; tracker/formats/zh_Hans repeats them for the locale. These still apply where
+# localisation is off ({% localize off %}, no active language).
+DATE_FORMAT = SHORT_DATE_FORMAT = "Y-m-d"
+DATETIME_FORMAT = SHORT_DATETIME_FORMAT = "Y-m-d H:i"
+# The first is how date inputs show a date; the others are accepted as typed.
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
+DATETIME_INPUT_FORMATS = ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M"]
+FORMAT_MODULE_PATH = ["tracker.formats"]
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
@@ -111,6 +122,9 @@ if not DEBUG:
 
 # Changes go through the services, which check them; reverting from history would not.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# Django's own CSRF page is English and for developers; ours tells a clerk what to do next.
+CSRF_FAILURE_VIEW = "tracker.errors.csrf_failure"
 
 # Handling rules (calendar months or days). A lead bureau replies within REPLY_PERIOD_MONTHS of
 # assignment (the common rule is three); a co-handler gives its opinion to the lead within

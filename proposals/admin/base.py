@@ -7,17 +7,35 @@ leaves derived state to proposals.derived.
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import get_history_manager_for_model
 
 from proposals.access import officer_bureau_id
+from proposals.admin.history import ChangeRows
+from proposals.forms import DATE_HINT
 from proposals.models import Bureau, Proposal, Reply
 
 
-class VisibleProposalsAdmin(admin.ModelAdmin):
+class HintedAdminDateWidget(AdminDateWidget):
+    """The admin's date input with its calendar, showing the format to type while empty."""
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__({**DATE_HINT, **(attrs or {})}, format)
+
+
+class WorkbenchAdmin(admin.ModelAdmin):
+    """What every workbench form shares: date inputs that show the format to type."""
+
+    formfield_overrides = {models.DateField: {"widget": HintedAdminDateWidget}}
+
+
+class VisibleProposalsAdmin(WorkbenchAdmin):
     """Rows are limited to those whose proposal the user may see, in lists and by URL alike.
 
     `proposal_path` leads from the model to its proposal ("" for Proposal itself). Rows that
@@ -65,7 +83,7 @@ class VisibleProposalsAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class SavedByServiceAdmin(admin.ModelAdmin):
+class SavedByServiceAdmin(WorkbenchAdmin):
     """Saves and deletes go through a service: `save_through_service(request, form, formsets,
     change)` and `delete_through_service(request, obj)`.
 
@@ -113,6 +131,8 @@ class VisibleHistoryAdmin(VisibleProposalsAdmin, SimpleHistoryAdmin):
 
     simple-history's own views fall back to the historical rows when the object is not in
     the queryset, which would show another bureau's history; they must find it visible first.
+    Changes are shown as rows of field label, old and new value (proposals.admin.history), on
+    the history list and on the page of each version.
     """
 
     def _require_visible(self, request, object_id) -> None:
@@ -125,7 +145,22 @@ class VisibleHistoryAdmin(VisibleProposalsAdmin, SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._require_visible(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        version = (
+            get_history_manager_for_model(self.model)
+            .filter(**{self.model._meta.pk.attname: unquote(object_id), "history_id": version_id})
+            .select_related("history_user")
+            .first()
+        )
+        changes = None
+        if version is not None and (previous := version.prev_record) is not None:
+            delta = version.diff_against(previous, foreign_keys_are_objs=True)
+            helper = self.get_historical_record_context_helper(request, version)
+            changes = helper.context_for_delta_changes(delta)
+        context = {"version": version, "version_changes": changes, **(extra_context or {})}
+        return super().history_form_view(request, object_id, version_id, context)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ChangeRows(self.model, historical_record)
 
 
 def apply_each(model_admin, request, objects, apply) -> None:

@@ -1,7 +1,9 @@
 """Proposals: the list that opens on what needs attention, their page, and bulk actions."""
 
+from functools import partial
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
@@ -16,6 +18,7 @@ from proposals.admin.base import (
     today,
 )
 from proposals.exports import csv_response, export_queryset, proposal_rows, xlsx_response
+from proposals.forms import DateField
 from proposals.models import (
     Assignment,
     Bureau,
@@ -37,15 +40,25 @@ from proposals.services import (
 
 
 class AssignForm(forms.Form):
-    lead = forms.ModelChoiceField(Bureau.objects.all(), label="主办单位")
+    lead = forms.ModelChoiceField(Bureau.objects.none(), label="主办单位")
     co_handlers = forms.ModelMultipleChoiceField(
-        Bureau.objects.all(), required=False, label="协办单位"
+        Bureau.objects.none(),
+        required=False,
+        label="协办单位",
+        widget=forms.CheckboxSelectMultiple,
     )
-    assigned_on = forms.DateField(label="交办日期", initial=today)
+    assigned_on = DateField(label="交办日期", initial=today)
+
+    def __init__(self, data=None, *, region: str):
+        super().__init__(data)
+        # A proposal is handled by the bureaus of its session's region, never another city's.
+        bureaus = Bureau.objects.filter(region=region)
+        self.fields["lead"].queryset = bureaus
+        self.fields["co_handlers"].queryset = bureaus
 
 
 class ExtendForm(forms.Form):
-    due_on = forms.DateField(label="答复期限延至")
+    due_on = DateField(label="答复期限延至")
     reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -168,6 +181,12 @@ class ProposalAdmin(SavedByServiceAdmin, VisibleHistoryAdmin):
 
     @admin.action(description="交办所选提案（主办、协办）", permissions=["change"])
     def assign(self, request, queryset):
+        regions = set(queryset.order_by().values_list("session__region", flat=True).distinct())
+        if len(regions) > 1:
+            self.message_user(request, "所选提案属于不同地区，请按地区分别交办。", messages.ERROR)
+            return None
+        form_class = partial(AssignForm, region=regions.pop())
+
         def apply(proposal, data):
             proposals_assign(
                 proposals=[proposal],
@@ -177,7 +196,7 @@ class ProposalAdmin(SavedByServiceAdmin, VisibleHistoryAdmin):
                 actor=request.user,
             )
 
-        return action_with_form(self, request, queryset, AssignForm, "交办所选提案", apply)
+        return action_with_form(self, request, queryset, form_class, "交办所选提案", apply)
 
     @admin.action(description="延长所选提案的答复期限", permissions=["change"])
     def extend(self, request, queryset):

@@ -11,6 +11,7 @@ from django.urls import path
 
 from proposals.access import is_clerk
 from proposals.exports import register_rows, workbook_response
+from proposals.forms import DateField
 from proposals.models import Body, RegisterImport, RegisterKind, Session
 from proposals.registers.columns import labels
 from proposals.services.registers import (
@@ -33,7 +34,7 @@ class UploadForm(forms.Form):
     region = forms.CharField(
         label="地区", required=False, help_text="如“焦作市”；立案名单取会议的地区。"
     )
-    assigned_on = forms.DateField(
+    assigned_on = DateField(
         label="按名单交办，交办日期",
         required=False,
         help_text="立案名单写明主办、协办单位时，填写日期即在导入时交办（格式 2026-01-20）；留空则不交办。",

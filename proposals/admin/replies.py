@@ -2,8 +2,9 @@
 
 from django import forms
 from django.contrib import admin
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 
 from proposals.access import is_clerk, officer_bureau_id
 from proposals.admin.base import (
@@ -16,6 +17,7 @@ from proposals.admin.base import (
     inline_rows,
     today,
 )
+from proposals.admin.history import EMPTY
 from proposals.models import CarbonCopy, Contact, Grade, Reply, ReplyChange
 from proposals.ownership import LETTER_REPLY_FIELDS, label
 from proposals.services import (
@@ -70,10 +72,8 @@ class ReplyChangeInline(ReadOnlyInline):
 
 def _change_table(rows):
     if not rows:
-        return "—"
-    return format_html_join(
-        "", "<div><strong>{}</strong>：{} → {}</div>", ((lbl, old, new) for lbl, old, new in rows)
-    )
+        return EMPTY
+    return render_to_string("admin/includes/change_table.html", {"rows": rows})
 
 
 class ReplyForm(forms.ModelForm):

@@ -142,6 +142,12 @@ class Reply(models.Model):
         return answers_proposal(self.completeness)
 
 
+# The labels of a reply's choice fields, for changes recorded by their stored values.
+REPLY_CHOICES = {
+    field.name: dict(field.flatchoices) for field in Reply._meta.fields if field.choices
+}
+
+
 def answers_proposal(completeness: str) -> bool:
     """Whether a reply answers its proposal: an incomplete copy (cut off before its end) does
     not, until the complete one arrives."""
@@ -196,17 +202,22 @@ class ReplyChange(models.Model):
         return change_rows(self.conflicts)
 
 
-def _shown(value) -> str:
+def _shown(name: str, value) -> str:
+    """A recorded value as a clerk reads it: a choice by its label, "—" when empty."""
     if value in (None, "", []):
-        return "（空）"
+        return "—"
     if isinstance(value, list):
         return "；".join(" ".join(str(part) for part in item if part) for item in value)
+    if name in REPLY_CHOICES:
+        return str(REPLY_CHOICES[name].get(value, value))
     return str(value)
 
 
 def change_rows(changes: dict) -> list[tuple[str, str, str]]:
     """(field label, old, new) of a change recorded as field → [old, new]."""
-    return [(label(name), _shown(old), _shown(new)) for name, (old, new) in changes.items()]
+    return [
+        (label(name), _shown(name, old), _shown(name, new)) for name, (old, new) in changes.items()
+    ]
 
 
 class Contact(models.Model):
