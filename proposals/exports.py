@@ -4,10 +4,15 @@ CSV streams row by row. XLSX is written in openpyxl's write-only mode, which kee
 XML rather than cell objects, and is sent when complete (a zip cannot be streamed before its
 end). A cell that starts with = + - @ gets a leading apostrophe: a spreadsheet would
 otherwise run it as a formula.
+
+The handling report is a workbook for reading, not a data dump: titles, bold frozen headers,
+filters, number formats and widths need cell objects, so it is built in normal mode; its
+tables are small.
 """
 
 import csv
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import date
 from io import BytesIO
@@ -16,6 +21,8 @@ from urllib.parse import quote
 from django.db.models import Prefetch
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from proposals.models import (
     Assignment,
@@ -53,6 +60,9 @@ HEADERS = [
 ]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_BOLD = Font(bold=True)
+_TITLE = Font(bold=True, size=14)
+_MAX_WIDTH = 60
 
 
 def export_queryset(queryset) -> Iterable[Proposal]:
@@ -105,7 +115,7 @@ def proposal_rows(proposals: Iterable[Proposal]) -> Iterator[list]:
         ]
 
 
-def _cell(value) -> str | int | date | None:
+def _cell(value) -> str | int | float | date | None:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
@@ -139,11 +149,66 @@ def workbook_response(
     """An XLSX download with one sheet per entry: name → (headers, rows)."""
     workbook = Workbook(write_only=True)
     for name, (headers, rows) in sheets.items():
-        # Excel refuses these characters in a sheet's name and names over 31 characters.
-        sheet = workbook.create_sheet(_SHEET_NAME_FORBIDDEN.sub("、", name)[:31])
+        sheet = workbook.create_sheet(_sheet_name(name))
         sheet.append(headers)
         for row in rows:
             sheet.append([_cell(value) for value in row])
+    return _xlsx_response(workbook, filename)
+
+
+def report_workbook_response(tables: Iterable, *, heading: str, filename: str) -> HttpResponse:
+    """An XLSX report, one sheet per table: a title row (`heading` and the table's title), a
+    bold header row frozen with a filter on it, then the rows, each column in its number
+    format and as wide as its contents.
+
+    `tables`: each with `title`, `columns` (each with `header` and `number_format`) and `rows`
+    (values in column order).
+    """
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for table in tables:
+        sheet = workbook.create_sheet(_sheet_name(table.title))
+        sheet.append([f"{heading}·{table.title}"])
+        sheet["A1"].font = _TITLE
+        sheet.append([column.header for column in table.columns])
+        for cell in sheet[2]:
+            cell.font = _BOLD
+        for row in table.rows:
+            sheet.append([_cell(value) for value in row])
+        for index, column in enumerate(table.columns, start=1):
+            cells = [row[0] for row in sheet.iter_rows(min_row=3, min_col=index, max_col=index)]
+            for cell in cells:
+                cell.number_format = column.number_format
+            widths = [_width(column.header), *(_width(_shown(cell)) for cell in cells)]
+            sheet.column_dimensions[get_column_letter(index)].width = min(
+                max(widths) + 2, _MAX_WIDTH
+            )
+        sheet.freeze_panes = "A3"
+        last = get_column_letter(len(table.columns))
+        sheet.auto_filter.ref = f"A2:{last}{max(sheet.max_row, 2)}"
+    return _xlsx_response(workbook, filename)
+
+
+def _sheet_name(name: str) -> str:
+    # Excel refuses these characters in a sheet's name and names over 31 characters.
+    return _SHEET_NAME_FORBIDDEN.sub("、", name)[:31]
+
+
+def _shown(cell) -> str:
+    """About what a spreadsheet shows in `cell`, to size its column."""
+    if cell.value is None:
+        return ""
+    if isinstance(cell.value, float) and cell.number_format.endswith("%"):
+        return f"{cell.value:.1%}"
+    return str(cell.value)
+
+
+def _width(text: str) -> int:
+    """Columns are measured in Latin characters; a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _xlsx_response(workbook: Workbook, filename: str) -> HttpResponse:
     buffer = BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

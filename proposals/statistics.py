@@ -1,22 +1,33 @@
-"""The yearly handling report of a session: the figures clerks used to count by hand.
+"""The yearly handling report of a session (提案办理工作报告): the figures clerks used to count
+by hand, as tables that the page shows and the workbook holds alike.
 
-Counted over the session's proposals that were filed and handled in their own right; merged
-(并案) and withdrawn (撤案) ones are counted apart and left out of every denominator.
+Every proposal of the session is 立案 (registered); merged (并案) and withdrawn (撤案) ones are
+counted apart, and every rate's denominator is what remains to be handled (应办理 = 立案 −
+并案 − 撤案). 不予立案 is not recorded, so it cannot be counted.
 
-- Timeliness is the first reply against the due date that counts (Assignment.on_time_by:
-  extensions asked and approved in time move it, late ones do not): on time, late, or
-  outstanding (overdue as the lists say). The on-time rate is on time / (on time + late +
-  overdue): an item not yet due and not yet answered is not counted either way.
-- The grade is that of the proposal's latest reply; a proposal without one is "no grade".
+- 办复率: replied (proposals.derived.replied) ÷ 应办理.
+- 按期办复率: timeliness is the first reply against the due date that counts
+  (Assignment.on_time_by: extensions asked and approved in time move it, late ones do not):
+  on time, late, or outstanding (overdue as the lists say). The rate is on time ÷ (on time +
+  late + overdue): an item not yet due and not yet answered, or answered on an unknown date,
+  is counted neither way.
+- The grade is that of the proposal's latest reply; A/B/C shares are of replied items, with
+  a replied item without a grade shown as "no grade".
 - Satisfaction is counted per proposal: when several proposers answered in a round, the
-  least satisfied answer stands. "First round" is round 1, "final" each proposal's last round.
-- A bureau with fewer than STATISTICS_MIN_ITEMS lead items is shown but not ranked.
+  least satisfied answer stands. "First round" is round 1, "final" each proposal's last
+  answered round; the headline rates use the final one. 满意率, 基本满意率 and 满意和基本满意率
+  are shares of the proposals whose proposers answered; the response rate is those ÷ replied.
+- Co-handling bureaus are counted apart from lead bureaus, by the opinions they gave: a
+  co-handler is not credited with the lead's reply.
+- A group with fewer than STATISTICS_MIN_ITEMS items is marked as a small sample; lead
+  bureaus are ranked by on-time rate, small ones not.
 """
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from statistics import median
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import (
@@ -36,6 +47,7 @@ from django.utils import timezone
 from proposals import derived
 from proposals.models import (
     Assignment,
+    Body,
     Bureau,
     Feedback,
     Grade,
@@ -43,6 +55,7 @@ from proposals.models import (
     Proposal,
     ProposalProposer,
     Reply,
+    Session,
 )
 
 ON_TIME, LATE, OVERDUE, PENDING, UNKNOWN_DATE, UNASSIGNED = (
@@ -62,37 +75,108 @@ TIMELINESS_LABELS = {
     UNASSIGNED: "未交办",
 }
 NO_GRADE = ""
-SATISFACTION_ORDER = [choice.value for choice in Feedback.Satisfaction] + [""]
-WORST_FIRST = [
-    Feedback.Satisfaction.NOT_SATISFIED,
-    Feedback.Satisfaction.BASICALLY_SATISFIED,
+NO_SECTOR = "未登记"
+SMALL_SAMPLE = "样本较少"
+SATISFIED, BASICALLY, NOT_SATISFIED = (
     Feedback.Satisfaction.SATISFIED,
+    Feedback.Satisfaction.BASICALLY_SATISFIED,
+    Feedback.Satisfaction.NOT_SATISFIED,
+)
+WORST_FIRST = [NOT_SATISFIED, BASICALLY, SATISFIED]
+# The satisfaction rates a report gives: (label, the answers it counts).
+SATISFACTION_RATES = [
+    ("满意", (SATISFIED,)),
+    ("基本满意", (BASICALLY,)),
+    ("满意和基本满意", (SATISFIED, BASICALLY)),
+    ("不满意", (NOT_SATISFIED,)),
 ]
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass
+class Row:
+    """One proposal as the report counts it."""
+
+    pk: int
+    category: str
+    bureau_id: int | None
+    bureau: str
+    sector: str  # the first proposer's 界别 (CPPCC) or 代表团 (NPC)
+    is_key: bool
+    replied: bool
+    timeliness: str
+    grade: str
+    days_to_reply: int | None
+    # The least satisfied answer of round 1, and of the last answered round ("" for none).
+    first: str = ""
+    final: str = ""
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    """One round's answers over a group: how many proposals got each least satisfied answer."""
+
+    counts: Counter
+    replied: int
+
+    @property
+    def answered(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def response_rate(self) -> float | None:
+        return _ratio(self.answered, self.replied)
+
+    def count(self, *answers: str) -> int:
+        return sum(self.counts[answer] for answer in answers)
+
+    def rate(self, *answers: str) -> float | None:
+        """The share of answered proposals whose answer is one of `answers`."""
+        return _ratio(self.count(*answers), self.answered)
 
 
 @dataclass
 class Tally:
-    """Counts of one group of proposals (a session, a bureau, a category)."""
+    """Counts of one group of filed proposals (a session, a bureau, a sector, a category)."""
 
     name: str = ""
     total: int = 0
+    replied: int = 0
     timeliness: Counter = field(default_factory=Counter)
-    grades: Counter = field(default_factory=Counter)
+    grades: Counter = field(default_factory=Counter)  # of replied proposals only
+    first: Counter = field(default_factory=Counter)  # answers of round 1
+    final: Counter = field(default_factory=Counter)  # answers of the last answered round
     days_to_reply: list[int] = field(default_factory=list)
     small: bool = False
     rank: int | None = None
-    grade_cells: list[int] = field(default_factory=list)
 
-    def add(self, row: dict) -> None:
+    @classmethod
+    def of(cls, name: str, rows: list[Row]) -> "Tally":
+        tally = cls(name=name)
+        for row in rows:
+            tally.add(row)
+        return tally
+
+    def add(self, row: Row) -> None:
         self.total += 1
-        self.timeliness[row["timeliness"]] += 1
-        self.grades[row["grade"]] += 1
-        if row["days_to_reply"] is not None:
-            self.days_to_reply.append(row["days_to_reply"])
+        self.timeliness[row.timeliness] += 1
+        if row.replied:
+            self.replied += 1
+            self.grades[row.grade] += 1
+        if row.first:
+            self.first[row.first] += 1
+        if row.final:
+            self.final[row.final] += 1
+        if row.days_to_reply is not None:
+            self.days_to_reply.append(row.days_to_reply)
 
     @property
-    def replied(self) -> int:
-        return sum(self.timeliness[key] for key in (ON_TIME, LATE, UNKNOWN_DATE))
+    def reply_rate(self) -> float | None:
+        """办复率: replied ÷ the items to reply."""
+        return _ratio(self.replied, self.total)
 
     @property
     def outstanding(self) -> int:
@@ -105,49 +189,140 @@ class Tally:
 
     @property
     def on_time_rate(self) -> float | None:
-        return self.timeliness[ON_TIME] / self.due if self.due else None
+        return _ratio(self.timeliness[ON_TIME], self.due)
 
     @property
     def median_days(self) -> float | None:
         return median(self.days_to_reply) if self.days_to_reply else None
 
     def share(self, grade: str) -> float | None:
-        return self.grades[grade] / self.total if self.total else None
+        """The share of replied proposals with this grade."""
+        return _ratio(self.grades[grade], self.replied)
+
+    @property
+    def satisfaction_first(self) -> Satisfaction:
+        return Satisfaction(self.first, self.replied)
+
+    @property
+    def satisfaction(self) -> Satisfaction:
+        """The answers that stand: each proposal's last answered round."""
+        return Satisfaction(self.final, self.replied)
 
     def meets(self, target: float) -> bool | None:
         rate = self.on_time_rate
         return None if rate is None else rate >= target
 
 
+TEXT, NUMBER, RATE = "text", "number", "rate"
+NUMBER_FORMATS = {TEXT: "General", NUMBER: "General", RATE: "0.0%"}
+
+
+class Column(NamedTuple):
+    header: str
+    kind: str = NUMBER
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind != TEXT
+
+    @property
+    def number_format(self) -> str:
+        return NUMBER_FORMATS[self.kind]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of the report: a section of the page and a sheet of the workbook, so the two
+    cannot disagree. Rows hold numbers (rates as fractions) or None where nothing is known."""
+
+    title: str
+    columns: list[Column]
+    rows: list[list]
+    note: str = ""
+
+    @property
+    def shown_rows(self) -> list[list[tuple[str, bool]]]:
+        """Each cell as the page shows it: its text, and whether it is a number."""
+        return [
+            [
+                (_shown(value, column.kind), column.numeric)
+                for column, value in zip(self.columns, row, strict=True)
+            ]
+            for row in self.rows
+        ]
+
+
+def _shown(value, kind: str) -> str:
+    if value is None:
+        return "" if kind == TEXT else "—"
+    return _percent(value) if kind == RATE else str(value)
+
+
+@dataclass(frozen=True)
+class CoHandling:
+    """What a bureau co-handles: assignments, and how many opinions it has given."""
+
+    total: int
+    opinions: int
+    awaiting: int
+    name: str = ""
+
+    @classmethod
+    def of(cls, counts: dict, name: str = "") -> "CoHandling":
+        return cls(counts["total"], counts["opinions"], counts["total"] - counts["opinions"], name)
+
+    @property
+    def opinion_rate(self) -> float | None:
+        return _ratio(self.opinions, self.total)
+
+
 @dataclass
 class SessionReport:
-    session: object
+    session: Session
     target: float
     min_items: int
     today: date
+    dispositions: Counter  # every proposal of the session, by Proposal.Disposition
     overall: Tally
-    excluded: list[tuple[str, int]]
     grade_names: dict[str, str]
-    satisfaction_first: Counter
-    satisfaction_final: Counter
     by_bureau: list[Tally]
+    by_co_handler: list[CoHandling]
+    by_sector: list[Tally]
     by_category: list[Tally]
+    by_key: list[Tally]
 
     @property
-    def grade_rows(self) -> list[tuple[str, str, int, float | None]]:
-        """(code, label, count, share) for every grade and then "no grade", even when zero."""
-        codes = [*self.grade_names, NO_GRADE]
-        labels = self.grade_names | {NO_GRADE: "未定类（无办理结果）"}
+    def heading(self) -> str:
+        day = self.today
+        return f"{self.session}办理情况统计（统计日期 {day.year}年{day.month}月{day.day}日）"
+
+    @property
+    def kind(self) -> str:
+        return self.session.proposal_kind
+
+    @property
+    def sector_word(self) -> str:
+        return "代表团" if self.session.body == Body.NPC else "界别"
+
+    @property
+    def grade_labels(self) -> list[tuple[str, str]]:
+        """(code, label) of every grade and then "no grade"."""
         return [
-            (code, labels[code], self.overall.grades[code], self.overall.share(code))
-            for code in codes
+            *[(code, f"{code}类 {name}") for code, name in self.grade_names.items()],
+            (NO_GRADE, "未定类（无办理结果）"),
         ]
 
     @property
     def grade_bars(self) -> list[tuple[str, float | None, str, str]]:
+        overall = self.overall
         return [
-            (label, share, f"{count} 件（{_percent(share)}）", "grade" if code else "none")
-            for code, label, count, share in self.grade_rows
+            (
+                label,
+                overall.share(code),
+                f"{overall.grades[code]} 件（{_percent(overall.share(code))}）",
+                "grade" if code else "none",
+            )
+            for code, label in self.grade_labels
         ]
 
     @property
@@ -156,35 +331,230 @@ class SessionReport:
             (
                 tally.name,
                 tally.on_time_rate,
-                _percent(tally.on_time_rate) + ("（件数过少）" if tally.small else ""),
+                _percent(tally.on_time_rate) + (f"（{SMALL_SAMPLE}）" if tally.small else ""),
                 "small" if tally.small else ("good" if tally.meets(self.target) else "bad"),
             )
             for tally in self.by_bureau
         ]
 
     @property
-    def timeliness_rows(self) -> list[tuple[str, int]]:
-        return [(label, self.overall.timeliness[key]) for key, label in TIMELINESS_LABELS.items()]
+    def overview(self) -> Table:
+        overall, kind, counts = self.overall, self.kind, self.dispositions
+        satisfaction = overall.satisfaction
+        answered, replied = satisfaction.answered, overall.replied
+        rows = [
+            ["立案", sum(counts.values()), None, None, f"本次会议登记的全部{kind}"],
+            *[
+                [choice.label, counts[choice], None, None, "不计入以下各率的分母"]
+                for choice in (Proposal.Disposition.MERGED, Proposal.Disposition.WITHDRAWN)
+            ],
+            ["不予立案", None, None, None, f"本系统只登记已立案的{kind}，不予立案的无法统计"],
+            ["应办理", overall.total, None, None, "立案 − 并案 − 撤案：以下各率除注明外以此为分母"],
+            ["已答复（办复率）", replied, overall.total, overall.reply_rate, "已答复 ÷ 应办理"],
+            [
+                "按期答复（按期办复率）",
+                overall.timeliness[ON_TIME],
+                overall.due,
+                overall.on_time_rate,
+                "按期答复 ÷（按期答复 + 逾期答复 + 超期未答复）；到期后才批准的延期不算按期；"
+                "未到期未答复、答复日期不详的不计入",
+            ],
+            *[
+                [label, overall.timeliness[key], None, None, ""]
+                for key, label in TIMELINESS_LABELS.items()
+                if key != ON_TIME
+            ],
+            ["答复用时中位数（天）", overall.median_days, None, None, "交办至首次答复"],
+            *[
+                [
+                    f"办理结果：{label}",
+                    overall.grades[code],
+                    replied,
+                    overall.share(code),
+                    "÷ 已答复",
+                ]
+                for code, label in self.grade_labels
+            ],
+            [
+                "已反馈（反馈率）",
+                answered,
+                replied,
+                satisfaction.response_rate,
+                "有提出人反馈的件 ÷ 已答复；按每件最后一轮反馈计",
+            ],
+            *[
+                [
+                    f"{label}（{label}率）",
+                    satisfaction.count(*answers),
+                    answered,
+                    satisfaction.rate(*answers),
+                    "÷ 已反馈",
+                ]
+                for label, answers in SATISFACTION_RATES
+            ],
+        ]
+        return Table(
+            "概况",
+            [
+                Column("项目", TEXT),
+                Column("数值"),
+                Column("分母（件）"),
+                Column("比率", RATE),
+                Column("口径", TEXT),
+            ],
+            rows,
+        )
 
-    def satisfaction_rows(self, counts: Counter) -> list[tuple[str, int, float | None]]:
-        labels = dict(Feedback.Satisfaction.choices) | {"": "未反馈"}
-        total = sum(counts.values())
+    @property
+    def satisfaction_table(self) -> Table:
+        def row(name: str, satisfaction: Satisfaction) -> list:
+            return [
+                name,
+                satisfaction.replied,
+                satisfaction.answered,
+                satisfaction.response_rate,
+                *[satisfaction.counts[answer] for answer in Feedback.Satisfaction],
+                *[satisfaction.rate(*answers) for _, answers in SATISFACTION_RATES],
+            ]
+
+        return Table(
+            "满意度",
+            [
+                Column("轮次", TEXT),
+                Column("已答复"),
+                Column("已反馈"),
+                Column("反馈率", RATE),
+                *[Column(choice.label) for choice in Feedback.Satisfaction],
+                *[Column(f"{label}率", RATE) for label, _ in SATISFACTION_RATES],
+            ],
+            [
+                row("首次办理", self.overall.satisfaction_first),
+                row("最终（含重新办理）", self.overall.satisfaction),
+            ],
+            "各率以有提出人反馈的件为分母，反馈率 = 已反馈 ÷ 已答复；"
+            "一件有多位提出人反馈时，按其中最不满意的意见计。",
+        )
+
+    def _tally_table(
+        self, title: str, name: str, tallies: list[Tally], note: str = "", ranked: bool = False
+    ) -> Table:
+        """A breakdown: `name` heads the column of group names; `ranked` adds rank and target."""
+        columns = [
+            Column(name, TEXT),
+            Column("件数"),
+            Column("已答复"),
+            Column("办复率", RATE),
+            Column("按期答复"),
+            Column("逾期答复"),
+            Column("超期未答复"),
+            Column("按期办复率", RATE),
+            *[
+                Column(f"{code}类占比" if code else "未定类占比", RATE)
+                for code, _ in self.grade_labels
+            ],
+            Column("已反馈"),
+            Column("反馈率", RATE),
+            Column("满意率", RATE),
+            Column("满意和基本满意率", RATE),
+        ]
+        if ranked:
+            columns += [Column("排名"), Column("是否达标", TEXT)]
+        rows = [
+            [
+                tally.name,
+                tally.total,
+                tally.replied,
+                tally.reply_rate,
+                tally.timeliness[ON_TIME],
+                tally.timeliness[LATE],
+                tally.timeliness[OVERDUE],
+                tally.on_time_rate,
+                *[tally.share(code) for code, _ in self.grade_labels],
+                tally.satisfaction.answered,
+                tally.satisfaction.response_rate,
+                tally.satisfaction.rate(SATISFIED),
+                tally.satisfaction.rate(SATISFIED, BASICALLY),
+                *([tally.rank, self._meets(tally)] if ranked else []),
+                _sample_note(tally.small) + ("，不排名" if ranked and tally.small else ""),
+            ]
+            for tally in tallies
+        ]
+        return Table(title, [*columns, Column("说明", TEXT)], rows, note)
+
+    def _meets(self, tally: Tally) -> str:
+        """Whether a bureau meets the target; a small sample is not judged, as not ranked."""
+        meets = None if tally.small else tally.meets(self.target)
+        return "" if meets is None else ("达标" if meets else "未达标")
+
+    @property
+    def lead_table(self) -> Table:
+        return self._tally_table(
+            "按主办单位",
+            "主办单位",
+            self.by_bureau,
+            f"以按期办复率排名；件数少于 {self.min_items} 件的单位标为“{SMALL_SAMPLE}”，"
+            f"列出但不排名。目标 {_percent(self.target)}。",
+            ranked=True,
+        )
+
+    @property
+    def co_table(self) -> Table:
+        return Table(
+            "按协办单位",
+            [
+                Column("协办单位", TEXT),
+                Column("协办件数"),
+                Column("已提出协办意见"),
+                Column("未提出协办意见"),
+                Column("意见提出率", RATE),
+                Column("说明", TEXT),
+            ],
+            [
+                [
+                    co.name,
+                    co.total,
+                    co.opinions,
+                    co.awaiting,
+                    co.opinion_rate,
+                    _sample_note(_small(co.total, self.min_items)),
+                ]
+                for co in self.by_co_handler
+            ],
+            "协办单位向主办单位提出协办意见，答复由主办单位作出：协办单位不计主办单位的答复。",
+        )
+
+    @property
+    def sector_table(self) -> Table:
+        word = self.sector_word
+        return self._tally_table(f"按{word}", word, self.by_sector, f"按第一提出人的{word}计。")
+
+    @property
+    def category_table(self) -> Table:
+        return self._tally_table("按类别", "类别", self.by_category)
+
+    @property
+    def key_table(self) -> Table:
+        return self._tally_table(
+            f"重点{self.kind}", self.kind, self.by_key, f"重点{self.kind}与其他{self.kind}分列。"
+        )
+
+    @property
+    def tables(self) -> list[Table]:
+        """Every table, in the order of the page and of the workbook's sheets."""
         return [
-            (labels[key], counts[key], counts[key] / total if total else None)
-            for key in SATISFACTION_ORDER
+            self.overview,
+            self.satisfaction_table,
+            self.lead_table,
+            self.co_table,
+            self.sector_table,
+            self.category_table,
+            self.key_table,
         ]
 
-    @property
-    def satisfaction_first_rows(self):
-        return self.satisfaction_rows(self.satisfaction_first)
 
-    @property
-    def satisfaction_final_rows(self):
-        return self.satisfaction_rows(self.satisfaction_final)
-
-
-def lead_rows(proposals: QuerySet, today: date) -> list[dict]:
-    """One row per proposal: its category, lead bureau, timeliness, grade and days to reply.
+def lead_rows(proposals: QuerySet, today: date) -> list[Row]:
+    """One row per proposal: its category, lead bureau, first proposer's sector, whether it
+    is key, replied, its timeliness, grade and days to reply.
 
     Timeliness: a replied proposal (proposals.derived.replied) is on time when its first
     reply that counts is dated no later than the lead assignment's on_time_by (late
@@ -195,6 +565,7 @@ def lead_rows(proposals: QuerySet, today: date) -> list[dict]:
         proposal=OuterRef("pk"), completeness=Reply.Completeness.COMPLETE, reply_date__isnull=False
     )
     latest_reply = Reply.objects.filter(proposal=OuterRef("pk")).order_by("-round", "-pk")
+    first_proposer = ProposalProposer.objects.filter(proposal=OuterRef("pk")).order_by("position")
     rows = (
         proposals.annotate(
             on_time_by=Subquery(lead.values("on_time_by")[:1]),
@@ -203,10 +574,18 @@ def lead_rows(proposals: QuerySet, today: date) -> list[dict]:
             is_replied=Case(When(derived.replied(), then=Value(True)), default=Value(False)),
             is_overdue=Case(When(derived.overdue(today), then=Value(True)), default=Value(False)),
             grade_code=Subquery(latest_reply.values("grade_id")[:1]),
+            first_sector=Case(
+                When(
+                    session__body=Body.NPC,
+                    then=Subquery(first_proposer.values("member__delegation")[:1]),
+                ),
+                default=Subquery(first_proposer.values("member__sector")[:1]),
+            ),
         )
         .values(
             "pk",
             "category",
+            "is_key",
             "lead_bureau_id",
             "lead_bureau__name",
             "on_time_by",
@@ -215,13 +594,14 @@ def lead_rows(proposals: QuerySet, today: date) -> list[dict]:
             "is_replied",
             "is_overdue",
             "grade_code",
+            "first_sector",
         )
         .order_by()
     )
     return [_classified(row) for row in rows]
 
 
-def _classified(row: dict) -> dict:
+def _classified(row: dict) -> Row:
     replied_on = row["first_reply_on"]
     if row["lead_bureau_id"] is None:
         timeliness = UNASSIGNED
@@ -231,19 +611,23 @@ def _classified(row: dict) -> dict:
     else:
         timeliness = OVERDUE if row["is_overdue"] else PENDING
     assigned_on = row["assigned_on"]
-    return {
-        "pk": row["pk"],
-        "category": row["category"] or "未分类",
-        "bureau_id": row["lead_bureau_id"],
-        "bureau": row["lead_bureau__name"] or "未交办",
-        "timeliness": timeliness,
-        "grade": row["grade_code"] or NO_GRADE,
-        "days_to_reply": (replied_on - assigned_on).days if replied_on and assigned_on else None,
-    }
+    return Row(
+        pk=row["pk"],
+        category=row["category"] or "未分类",
+        bureau_id=row["lead_bureau_id"],
+        bureau=row["lead_bureau__name"] or "未交办",
+        sector=row["first_sector"] or NO_SECTOR,
+        is_key=row["is_key"],
+        replied=bool(row["is_replied"]),
+        timeliness=timeliness,
+        grade=row["grade_code"] or NO_GRADE,
+        days_to_reply=(replied_on - assigned_on).days if replied_on and assigned_on else None,
+    )
 
 
-def satisfaction_by_proposal(proposals: QuerySet) -> tuple[Counter, Counter]:
-    """Per proposal, the least satisfied answer of round 1 and of its last round."""
+def satisfaction_by_proposal(proposals: QuerySet) -> dict[int, tuple[str, str]]:
+    """For each of `proposals` with feedback: the least satisfied answer of round 1 ("" if
+    none was given in round 1) and that of its last answered round."""
     worst: dict[tuple[int, int], str] = {}
     feedback = Feedback.objects.filter(proposal__in=proposals).values_list(
         "proposal_id", "round", "satisfaction"
@@ -256,23 +640,35 @@ def satisfaction_by_proposal(proposals: QuerySet) -> tuple[Counter, Counter]:
     last_round: dict[int, int] = {}
     for proposal_id, round_ in worst:
         last_round[proposal_id] = max(round_, last_round.get(proposal_id, 0))
-    ids = list(proposals.values_list("pk", flat=True))
-    first = Counter(worst.get((pk, 1), "") for pk in ids)
-    final = Counter(worst[(pk, last_round[pk])] if pk in last_round else "" for pk in ids)
-    return first, final
+    return {pk: (worst.get((pk, 1), ""), worst[(pk, last)]) for pk, last in last_round.items()}
 
 
-def _grouped(rows: list[dict], key: str, min_items: int | None = None) -> list[Tally]:
-    groups: dict[str, Tally] = defaultdict(Tally)
+def _grouped(rows: list[Row], key: str, min_items: int) -> list[Tally]:
+    """A tally per value of `key`, largest first, those under `min_items` marked small."""
+    groups: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
-        tally = groups[row[key]]
-        tally.name = row[key]
-        tally.add(row)
-    tallies = sorted(groups.values(), key=lambda tally: (-tally.total, tally.name))
-    if min_items is None:
-        return tallies
+        groups[getattr(row, key)].append(row)
+    tallies = [Tally.of(name, members) for name, members in groups.items()]
+    return _marked(sorted(tallies, key=lambda tally: (-tally.total, tally.name)), min_items)
+
+
+def _marked(tallies: list[Tally], min_items: int) -> list[Tally]:
     for tally in tallies:
-        tally.small = tally.total < min_items
+        tally.small = _small(tally.total, min_items)
+    return tallies
+
+
+def _small(count: int, min_items: int) -> bool:
+    """Too few items for a group's rates to say much (settings.STATISTICS_MIN_ITEMS)."""
+    return count < min_items
+
+
+def _sample_note(small: bool) -> str:
+    return SMALL_SAMPLE if small else ""
+
+
+def _ranked(tallies: list[Tally]) -> list[Tally]:
+    """By on-time rate, best first, then the small ones and those without a rate, unranked."""
     ranked = [t for t in tallies if not t.small and t.on_time_rate is not None]
     ranked.sort(key=lambda tally: -tally.on_time_rate)
     for position, tally in enumerate(ranked, start=1):
@@ -281,43 +677,43 @@ def _grouped(rows: list[dict], key: str, min_items: int | None = None) -> list[T
 
 
 def session_report(
-    session, proposals: QuerySet, *, target: float | None = None, today: date | None = None
+    session: Session, proposals: QuerySet, *, target: float | None = None, today: date | None = None
 ) -> SessionReport:
-    """The report of `session` over `proposals` (the ones the reader may see)."""
+    """The report of `session` over `proposals` (the ones the reader may see), in a fixed
+    number of queries."""
     today = today or timezone.localdate()
     target = settings.STATISTICS_ON_TIME_TARGET if target is None else target
+    min_items = settings.STATISTICS_MIN_ITEMS
     in_session = proposals.filter(session=session)
-    excluded = Counter(
-        in_session.exclude(disposition=Proposal.Disposition.FILED).values_list(
-            "disposition", flat=True
-        )
+    dispositions = Counter(
+        dict(in_session.order_by().values_list("disposition").annotate(n=Count("pk")))
     )
     counted = in_session.filed()
     rows = lead_rows(counted, today)
-    overall = Tally(name=str(session))
+    answers = satisfaction_by_proposal(counted)
     for row in rows:
-        overall.add(row)
-    first, final = satisfaction_by_proposal(counted)
-    assigned = [row for row in rows if row["bureau_id"] is not None]
-    grade_names = dict(Grade.objects.order_by("code").values_list("code", "name"))
-    by_bureau = _grouped(assigned, "bureau", settings.STATISTICS_MIN_ITEMS)
-    by_category = _grouped(rows, "category")
-    for tally in by_bureau + by_category:
-        tally.grade_cells = [tally.grades[code] for code in [*grade_names, NO_GRADE]]
+        row.first, row.final = answers.get(row.pk, ("", ""))
+    assigned = [row for row in rows if row.bureau_id is not None]
+    kind = session.proposal_kind
     return SessionReport(
         session=session,
         target=target,
-        min_items=settings.STATISTICS_MIN_ITEMS,
+        min_items=min_items,
         today=today,
-        overall=overall,
-        excluded=[
-            (Proposal.Disposition(key).label, count) for key, count in sorted(excluded.items())
-        ],
-        grade_names=grade_names,
-        satisfaction_first=first,
-        satisfaction_final=final,
-        by_bureau=by_bureau,
-        by_category=by_category,
+        dispositions=dispositions,
+        overall=Tally.of(str(session), rows),
+        grade_names=dict(Grade.objects.order_by("code").values_list("code", "name")),
+        by_bureau=_ranked(_grouped(assigned, "bureau", min_items)),
+        by_co_handler=co_handling_by_bureau(counted),
+        by_sector=_grouped(rows, "sector", min_items),
+        by_category=_grouped(rows, "category", min_items),
+        by_key=_marked(
+            [
+                Tally.of(f"重点{kind}", [row for row in rows if row.is_key]),
+                Tally.of(f"其他{kind}", [row for row in rows if not row.is_key]),
+            ],
+            min_items,
+        ),
     )
 
 
@@ -369,23 +765,28 @@ def members_with_figures(proposals: QuerySet) -> QuerySet:
     )
 
 
-@dataclass(frozen=True)
-class CoHandling:
-    """What a bureau co-handles: assignments, and how many opinions it has given."""
+_CO_COUNTS = {"total": Count("pk"), "opinions": Count("pk", filter=Q(opinion_on__isnull=False))}
 
-    total: int
-    opinions: int
-    awaiting: int
+
+def _co_assignments(proposals: QuerySet):
+    return Assignment.objects.active().filter(
+        role=Assignment.Role.CO_HANDLER, proposal__in=proposals
+    )
 
 
 def co_handling_figures(bureau: Bureau, proposals: QuerySet) -> CoHandling:
-    co = Assignment.objects.active().filter(
-        bureau=bureau, role=Assignment.Role.CO_HANDLER, proposal__in=proposals
+    return CoHandling.of(_co_assignments(proposals).filter(bureau=bureau).aggregate(**_CO_COUNTS))
+
+
+def co_handling_by_bureau(proposals: QuerySet) -> list[CoHandling]:
+    """What each bureau co-handles of `proposals`, most first, in one query."""
+    counts = (
+        _co_assignments(proposals)
+        .values("bureau__name")
+        .annotate(**_CO_COUNTS)
+        .order_by("-total", "bureau__name")
     )
-    counts = co.aggregate(
-        total=Count("pk"), opinions=Count("pk", filter=Q(opinion_on__isnull=False))
-    )
-    return CoHandling(counts["total"], counts["opinions"], counts["total"] - counts["opinions"])
+    return [CoHandling.of(row, row["bureau__name"]) for row in counts]
 
 
 @dataclass(frozen=True)
@@ -430,60 +831,8 @@ def home_figures(proposals: QuerySet, session, today: date | None = None) -> lis
 
 def figures_of(proposals: QuerySet, today: date | None = None) -> Tally:
     """Timeliness, grades and days to reply of `proposals` (filed ones), as one Tally."""
-    tally = Tally()
-    for row in lead_rows(proposals.filed(), today or timezone.localdate()):
-        tally.add(row)
-    return tally
-
-
-def report_sheets(report: SessionReport) -> dict[str, tuple[list, list[list]]]:
-    """The report as spreadsheet sheets: overview, by bureau, by category."""
-    overall = report.overall
-    overview = [
-        ["会议", str(report.session)],
-        ["统计日期", report.today],
-        ["计入统计（件）", overall.total],
-        *[[f"不计入：{label}（件）", count] for label, count in report.excluded],
-        *[[f"{label}（件）", count] for label, count in report.timeliness_rows],
-        ["按期答复率", _percent(overall.on_time_rate)],
-        ["按期答复率目标", _percent(report.target)],
-        ["答复用时中位数（天）", overall.median_days],
-        *[[f"办理结果：{label}（件）", count] for _, label, count, _ in report.grade_rows],
-        *[[f"首次反馈：{label}（件）", n] for label, n, _ in report.satisfaction_first_rows],
-        *[[f"最终反馈：{label}（件）", n] for label, n, _ in report.satisfaction_final_rows],
-    ]
-    grade_headers = [label for _, label, *_ in report.grade_rows]
-
-    def tally_row(tally: Tally) -> list:
-        return [
-            tally.name,
-            tally.total,
-            tally.timeliness[ON_TIME],
-            tally.timeliness[LATE],
-            tally.outstanding,
-            tally.timeliness[OVERDUE],
-            _percent(tally.on_time_rate),
-            tally.median_days,
-            *tally.grade_cells,
-        ]
-
-    headers = ["名称", "件数", "按期答复", "逾期答复", "未答复", "其中超期", "按期答复率"]
-    headers += ["答复用时中位数（天）", *grade_headers]
-    bureau_rows = [
-        [*tally_row(t), "件数过少，不排名" if t.small else (t.rank or ""), _meets(t, report)]
-        for t in report.by_bureau
-    ]
-    return {
-        "概况": (["项目", "数值"], overview),
-        "按承办单位": ([*headers, "排名", "是否达标"], bureau_rows),
-        "按类别": (headers, [tally_row(t) for t in report.by_category]),
-    }
+    return Tally.of("", lead_rows(proposals.filed(), today or timezone.localdate()))
 
 
 def _percent(rate: float | None) -> str:
-    return "" if rate is None else f"{rate:.1%}"
-
-
-def _meets(tally: Tally, report: SessionReport) -> str:
-    meets = tally.meets(report.target)
-    return "" if meets is None else ("达标" if meets else "未达标")
+    return "—" if rate is None else f"{rate:.1%}"
