@@ -143,7 +143,19 @@ def capabilities(user) -> Capabilities:
 # The list filters each kind of reader may use. The public sees what is public about a
 # published reply; whose turn, satisfaction, overdue and member ids are the clerks' business.
 PUBLIC_FILTERS = frozenset(
-    {"q", "session", "body", "bureau", "proposer", "grade", "is_key", "category", "filed", "order"}
+    {
+        "q",
+        "session",
+        "body",
+        "bureau",
+        "lead",
+        "proposer",
+        "grade",
+        "is_key",
+        "category",
+        "filed",
+        "order",
+    }
 )
 
 

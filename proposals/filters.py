@@ -7,9 +7,11 @@ replied mean is proposals.derived.
 import django_filters
 from django import forms
 from django.utils import timezone
+from django_filters.widgets import DateRangeWidget
 
 from proposals import derived
 from proposals.access import list_filters_for, sees_unpublished
+from proposals.forms import DATE_HINT
 from proposals.models import (
     Assignment,
     Body,
@@ -54,6 +56,20 @@ class ProposalFilter(django_filters.FilterSet):
     bureau = django_filters.ModelChoiceFilter(
         queryset=Bureau.objects.all(), method="filter_bureau", label="承办单位（主办或协办）"
     )
+    # Set by the links of the home page and the chase list, not chosen from another list of
+    # every bureau: hidden, so the form reads no bureaus for them.
+    lead = django_filters.ModelChoiceFilter(
+        field_name="lead_bureau",
+        queryset=Bureau.objects.all(),
+        label="主办单位",
+        widget=forms.HiddenInput,
+    )
+    turn_bureau = django_filters.ModelChoiceFilter(
+        field_name="turn_bureau",
+        queryset=Bureau.objects.all(),
+        label="轮到的单位",
+        widget=forms.HiddenInput,
+    )
     # Thousands of members make a drop-down useless and slow: a name to look for, and the
     # member's number for links from the member pages.
     proposer = django_filters.CharFilter(
@@ -86,11 +102,25 @@ class ProposalFilter(django_filters.FilterSet):
     due_soon = YesNoFilter(method="filter_word", label="即将到期")
     is_key = YesNoFilter(method="filter_key", label="重点提案")
     category = django_filters.CharFilter(field_name="category", lookup_expr="exact", label="类别")
-    filed = django_filters.DateFromToRangeFilter(field_name="filed_on", label="立案日期")
-    due = django_filters.DateFromToRangeFilter(field_name="lead_due_date", label="主办答复期限")
+    filed = django_filters.DateFromToRangeFilter(
+        field_name="filed_on", label="立案日期", widget=DateRangeWidget(attrs=DATE_HINT)
+    )
+    due = django_filters.DateFromToRangeFilter(
+        field_name="lead_due_date", label="主办答复期限", widget=DateRangeWidget(attrs=DATE_HINT)
+    )
     order = django_filters.OrderingFilter(
-        fields=[("number", "number"), ("lead_due_date", "due"), ("filed_on", "filed")],
-        field_labels={"number": "编号", "lead_due_date": "答复期限", "filed_on": "立案日期"},
+        fields=[
+            ("number", "number"),
+            ("lead_due_date", "due"),
+            ("turn_due_date", "turn_due"),
+            ("filed_on", "filed"),
+        ],
+        field_labels={
+            "number": "编号",
+            "lead_due_date": "答复期限",
+            "turn_due_date": "轮到期限",
+            "filed_on": "立案日期",
+        },
         label="排序",
     )
 

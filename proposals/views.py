@@ -1,20 +1,33 @@
 """Web pages for members, leaders and the public. Thin: reads are the models' named querysets."""
 
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from proposals import derived
-from proposals.access import list_filters_for, reply_text_for, sees_contacts, sees_unpublished
+from proposals import chase, derived, todo
+from proposals.access import (
+    Role,
+    is_clerk,
+    list_filters_for,
+    reply_text_for,
+    role_of,
+    sees_contacts,
+    sees_unpublished,
+)
 from proposals.exports import (
     csv_response,
     export_queryset,
     proposal_rows,
+    report_workbook_response,
     workbook_response,
     xlsx_response,
 )
@@ -28,7 +41,6 @@ from proposals.statistics import (
     figures_of,
     home_figures,
     members_with_figures,
-    report_sheets,
     session_report,
 )
 
@@ -47,7 +59,31 @@ class HomeView(TemplateView):
         # Only the figures whose list the reader may open: the public has fewer filters.
         allowed = set(list_filters_for(self.request.user, [f.filter for f in figures if f.filter]))
         figures = [f for f in figures if f.filter is None or f.filter in allowed]
-        return super().get_context_data(session=session, figures=figures, **kwargs)
+        context = {"session": session, "figures": figures, "to_do": self._to_do(visible, session)}
+        return super().get_context_data(**context, **kwargs)
+
+    def _to_do(self, visible, session) -> dict:
+        """The reader's to-do list: a clerk's queues, a bureau's items, a leader's watch list."""
+        user, today = self.request.user, timezone.localdate()
+        role = role_of(user)
+        if role == Role.BUREAU:
+            tasks, items, all_items = todo.officer_items(user, visible, today)
+            return {"title": "本单位待办", "tasks": tasks, "items": items, "all_items": all_items}
+        if session is None:
+            return {}
+        if role == Role.CLERK:
+            return {
+                "title": "今日待办",
+                "tasks": todo.clerk_tasks(visible, session, today),
+                "overdue_bureaus": todo.overdue_by_bureau(visible, session, today),
+            }
+        if role == Role.VIEWER:
+            return {
+                "title": "重点提案",
+                "tasks": todo.key_items(visible, session, today),
+                "overdue_bureaus": todo.overdue_by_bureau(visible, session, today),
+            }
+        return {}
 
 
 class CappedPaginator(Paginator):
@@ -153,7 +189,9 @@ class StatisticsView(LoginRequiredMixin, TemplateView):
         session = form.cleaned_data.get("session") or sessions.first()
         report = session_report(session, visible, target=form.target_rate()) if session else None
         if report and request.GET.get("format") == "xlsx":
-            return workbook_response(report_sheets(report), f"{session}办理情况统计")
+            return report_workbook_response(
+                report.tables, heading=report.heading, filename=f"{session}办理情况统计"
+            )
         return self.render_to_response(self.get_context_data(form=form, report=report))
 
 
@@ -228,3 +266,47 @@ class MemberDetailView(HolderDetailView):
 
     def holder_proposals(self, visible):
         return visible.filter(proposer_links__member=self.object)
+
+
+class ChaseView(LoginRequiredMixin, TemplateView):
+    """催办: overdue and due-soon items of the proposals the reader sees, by bureau if asked."""
+
+    template_name = "proposals/chase.html"
+
+    def rows(self) -> list:
+        bureau = self.request.GET.get("bureau")
+        return chase.chase_rows(
+            Proposal.objects.visible_to(self.request.user),
+            timezone.localdate(),
+            int(bureau) if bureau and bureau.isdigit() else None,
+        )
+
+    def get_context_data(self, **kwargs):
+        rows = self.rows()
+        bureaus = {row.bureau.pk: row.bureau for row in rows if row.bureau}
+        return super().get_context_data(
+            rows=rows,
+            bureaus=sorted(bureaus.values(), key=lambda b: b.name),
+            may_notify=is_clerk(self.request.user),
+            due_soon_days=settings.DUE_SOON_DAYS,
+            **kwargs,
+        )
+
+
+class ChaseExportView(ChaseView):
+    def get(self, request, *args, **kwargs):
+        return workbook_response({"催办清单": chase.chase_sheet(self.rows())}, "催办清单")
+
+
+class ChaseNoticeView(LoginRequiredMixin, TemplateView):
+    """A printable 催办通知 to one bureau listing its overdue and due-soon items."""
+
+    template_name = "proposals/chase_notice.html"
+
+    def get_context_data(self, **kwargs):
+        if not is_clerk(self.request.user):
+            raise PermissionDenied
+        bureau = get_object_or_404(Bureau, pk=self.kwargs["pk"])
+        today = timezone.localdate()
+        rows = chase.chase_rows(Proposal.objects.visible_to(self.request.user), today, bureau.pk)
+        return super().get_context_data(bureau=bureau, rows=rows, today=today, **kwargs)

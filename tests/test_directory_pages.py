@@ -100,7 +100,9 @@ def queries_for(client, url, **query) -> int:
 @pytest.mark.parametrize(
     ("name", "args", "query", "queries"),
     [
-        ("home", [], {}, 5),
+        # The figures, then the clerk's queues: turns, two kinds of request, held letters,
+        # overdue, and overdue by bureau.
+        ("home", [], {}, 11),
         ("proposal-list", [], {}, 9),
         ("proposal-list", [], {"q": "发展"}, 13),
         ("proposal-list", [], {"overdue": "yes", "bureau": "bureau"}, 10),

@@ -17,5 +17,8 @@ urlpatterns = [
     path("members/", views.MemberListView.as_view(), name="member-list"),
     path("members/<int:pk>/", views.MemberDetailView.as_view(), name="member-detail"),
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
+    path("chase/", views.ChaseView.as_view(), name="chase"),
+    path("chase/export.xlsx", views.ChaseExportView.as_view(), name="chase-export"),
+    path("chase/notice/<int:pk>/", views.ChaseNoticeView.as_view(), name="chase-notice"),
     path("admin/", admin.site.urls),
 ]

@@ -82,6 +82,10 @@ def wait_for_next_page(driver, action) -> None:
     old_page = driver.find_element(By.TAG_NAME, "html")
     action()
     WebDriverWait(driver, 10).until(expected_conditions.staleness_of(old_page))
+    # Left is not yet loaded: elements found while the new page still loads can go stale.
+    WebDriverWait(driver, 10).until(
+        lambda d: d.execute_script("return document.readyState") == "complete"
+    )
 
 
 def sign_in(driver, live_server, next_page: str = "/") -> None:
