@@ -57,12 +57,16 @@ def roles_ensure() -> dict[Role, Group]:
 
 
 @transaction.atomic
-def login_ensure(*, username: str, password: str, role: Role, bureau=None) -> User:
-    """A staff login acting in `role` (for a bureau officer, for `bureau`), created or reset."""
+def login_ensure(
+    *, username: str, password: str, role: Role, bureau=None, full_name: str = ""
+) -> User:
+    """A staff login acting in `role` (for a bureau officer, for `bureau`), created or reset.
+    `full_name`: the name pages greet the user by (a Chinese name is one word: first_name)."""
     from proposals.models import BureauOfficer
 
     groups = roles_ensure()
     user, _ = User.objects.get_or_create(username=username)
+    user.first_name = full_name
     user.is_staff = True
     user.set_password(password)
     user.save()

@@ -178,6 +178,9 @@ def test_the_demo_set_up_creates_one_login_per_role(db):
         "gongxin": {"承办单位工作人员"},
         "leader": {"领导及督查（只读）"},
     }
+    # Each is greeted by a Chinese name, not by the login.
+    names = dict(User.objects.values_list("username", "first_name"))
+    assert names == {"clerk": "王丽", "gongxin": "李端阳", "leader": "张建华"}
 
 
 def test_a_bureau_officer_files_replies_and_contacts_under_their_own_bureau_only(

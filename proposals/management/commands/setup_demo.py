@@ -7,9 +7,9 @@ from proposals.models import Bureau
 from proposals.roles import Role, login_ensure
 
 DEMO_LOGINS = [
-    ("clerk", Role.CLERK, "提案委工作人员：可做一切"),
-    ("gongxin", Role.BUREAU, f"{DEMO_BUREAU[1]}工作人员：只见本单位承办的提案"),
-    ("leader", Role.VIEWER, "领导及督查：只读"),
+    ("clerk", Role.CLERK, "王丽", "提案委工作人员：可做一切"),
+    ("gongxin", Role.BUREAU, "李端阳", f"{DEMO_BUREAU[1]}工作人员：只见本单位承办的提案"),
+    ("leader", Role.VIEWER, "张建华", "领导及督查：只读"),
 ]
 
 
@@ -27,14 +27,15 @@ class Command(BaseCommand):
     def handle(self, *args, password, **options):
         bureau, _ = Bureau.objects.get_or_create(region=DEMO_BUREAU[0], name=DEMO_BUREAU[1])
         self.stdout.write(f"演示账号（密码均为 {password}）：")
-        for username, role, description in DEMO_LOGINS:
+        for username, role, name, description in DEMO_LOGINS:
             login_ensure(
                 username=username,
                 password=password,
                 role=role,
                 bureau=bureau if role == Role.BUREAU else None,
+                full_name=name,
             )
-            self.stdout.write(self.style.SUCCESS(f"  {username:<8} {description}"))
+            self.stdout.write(self.style.SUCCESS(f"  {username:<8} {name}，{description}"))
         created = demo_proposals_ensure(timezone.localdate())
         self.stdout.write(
             f"演示提案：新建 {len(created)} 件（办理中、即将到期、超期、已答复、满意、重新办理、未交办）。"
