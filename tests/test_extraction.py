@@ -81,7 +81,7 @@ def test_an_ofd_is_read_from_its_xml_in_reading_order():
     assert "- 1 -" not in reply.text
 
 
-@requires("soffice", "pdftoppm", "tesseract")
+@requires("soffice", "pdftoppm")
 @pytest.mark.parametrize("image_format", ["TIFF", "PDF"])
 def test_a_scanned_letter_is_read_by_ocr_with_its_confidence(scans, image_format):
     reply, share = fields_read(image_file(scans, image_format))
@@ -90,7 +90,7 @@ def test_a_scanned_letter_is_read_by_ocr_with_its_confidence(scans, image_format
     assert 80 <= reply.ocr_confidence <= 100
 
 
-@requires("soffice", "pdftoppm", "tesseract")
+@requires("soffice", "pdftoppm")
 def test_a_photographed_first_page_gives_the_header_fields(scans):
     reply = parse_reply(image_file(scans[:1], "JPEG"))
     assert isinstance(reply, ParsedReply), reply
@@ -202,7 +202,7 @@ def test_a_hostile_file_is_refused_within_a_second(data, reason):
     assert reason in result.reason
 
 
-@requires("soffice", "pdftoppm", "tesseract")
+@requires("soffice", "pdftoppm")
 def test_an_imported_scan_records_how_it_was_read_and_asks_a_clerk_to_check_it(scans, clerk):
     from django.urls import reverse
 

@@ -2,7 +2,7 @@
 
 Pure (no Django). Every format ends as plain text for the same parser:
 text files and .docx are read in Python, PDF's text layer by pypdf, scans and photos by OCR
-(tesseract), old Word, WPS and RTF by LibreOffice, and OFD from its XML.
+(RapidOCR), old Word, WPS and RTF by LibreOffice, and OFD from its XML.
 """
 
 import io

@@ -1,4 +1,4 @@
-"""External programs that read what Python cannot (OCR, old office formats, PDF pages).
+"""External programs that read what Python cannot (old office formats, PDF pages).
 
 Each runs with a time limit in its own process group, so a hung converter is killed whole,
 children included. A program that is not installed gives a message naming its Debian package.
@@ -14,7 +14,6 @@ from proposals.parsing.result import Rejection
 
 # Program → the Debian packages that provide it (what an administrator installs).
 DEBIAN_PACKAGES = {
-    "tesseract": "tesseract-ocr tesseract-ocr-chi-sim",
     "soffice": "libreoffice-writer-nogui",
     "pdftoppm": "poppler-utils",
 }
