@@ -11,9 +11,11 @@ clerk's remit. A service refused by remit raises `OutsideRemit`.
 
 from dataclasses import dataclass
 from enum import StrEnum
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.urls import reverse
 
 
 class Role(StrEnum):
@@ -140,6 +142,61 @@ def capabilities(user) -> Capabilities:
     )
 
 
+@dataclass(frozen=True)
+class Action:
+    """A step a reader may take on a proposal now, and where in the workbench to take it."""
+
+    label: str
+    url: str
+
+
+def _workbench(model: str, page: str, **query) -> str:
+    return f"{reverse(f'admin:proposals_{model}_{page}')}?{urlencode(query)}"
+
+
+def proposal_actions(user, proposal) -> list[Action]:
+    """The workbench steps `user` may take on `proposal` now, as its turn says: a clerk
+    assigns, reviews a flagged reply and closes; an officer of the bureau whose turn it is
+    answers (as lead or in re-handling) and may ask for more time or to hand it back. None
+    for viewers and the public. Reads the proposal's assignments (prefetch them)."""
+    from proposals.models import Turn
+
+    if not capabilities(user).workbench:
+        return []
+    turn, pk = proposal.current_turn, proposal.pk
+    if role_of(user) == Role.CLERK:
+        if turn == Turn.CLERK_ASSIGN:
+            return [Action("交办", _workbench("assignment", "add", proposal=pk))]
+        if turn == Turn.CLERK_REVIEW:
+            flagged = _workbench(
+                "reply", "changelist", proposal__id__exact=pk, needs_review__exact=1
+            )
+            return [Action("审核答复", flagged)]
+        if turn == Turn.CLERK_CLOSE:
+            # Closing is an action of the proposal list: the list of this one proposal.
+            return [
+                Action("办结", _workbench("proposal", "changelist", attention="all", id__exact=pk))
+            ]
+        return []
+    bureau_id = officer_bureau_id(user)
+    if bureau_id is None or proposal.turn_bureau_id != bureau_id:
+        return []
+    actions = []
+    if turn in (Turn.LEAD, Turn.REHANDLING):
+        actions.append(Action("答复", _workbench("reply", "add", proposal=pk)))
+    # One assignment per bureau and proposal (assignment_unique_bureau); a returned one is done.
+    held = next(
+        (a for a in proposal.assignments.all() if a.bureau_id == bureau_id and not a.returned_on),
+        None,
+    )
+    if held is not None:
+        actions += [
+            Action("申请延期", _workbench("extensionrequest", "add", assignment=held.pk)),
+            Action("申请退回", _workbench("returnrequest", "add", assignment=held.pk)),
+        ]
+    return actions
+
+
 # The list filters each kind of reader may use. The public sees what is public about a
 # published reply; whose turn, satisfaction, overdue and member ids are the clerks' business.
 PUBLIC_FILTERS = frozenset(
@@ -161,6 +218,17 @@ PUBLIC_FILTERS = frozenset(
 
 def list_filters_for(user, names: list[str]) -> list[str]:
     return names if sees_unpublished(user) else [n for n in names if n in PUBLIC_FILTERS]
+
+
+# The list's sort orders for the public: not by whose-turn deadline, which would tell them.
+PUBLIC_SORTS = frozenset({"number", "due", "filed"})
+
+
+def list_sorts_for(user, orders: list[str]) -> list[str]:
+    """Those of `orders` (a sort's URL values, "-" first for descending) `user` may use."""
+    if sees_unpublished(user):
+        return orders
+    return [order for order in orders if order.removeprefix("-") in PUBLIC_SORTS]
 
 
 # Remit.

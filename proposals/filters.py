@@ -1,16 +1,24 @@
 """The proposal list's filters: every filter names its field and lookup; the state lives in the URL.
 
-Which filters a reader gets is proposals.access.list_filters_for; what overdue, due soon and
-replied mean is proposals.derived.
+The filters in force read back as chips (ProposalFilter.chips), in words, each removable.
+Which filters and sorts a reader gets is proposals.access.list_filters_for and list_sorts_for;
+what overdue, due soon and replied mean is proposals.derived.
 """
+
+from dataclasses import dataclass
+from datetime import date
 
 import django_filters
 from django import forms
+from django.core.validators import EMPTY_VALUES
+from django.db.models import Model
 from django.utils import timezone
-from django_filters.widgets import DateRangeWidget
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django_filters.widgets import DateRangeWidget, SuffixedMultiWidget
 
 from proposals import derived
-from proposals.access import list_filters_for, sees_unpublished
+from proposals.access import list_filters_for, list_sorts_for, sees_unpublished
 from proposals.forms import DATE_HINT
 from proposals.models import (
     Assignment,
@@ -28,12 +36,58 @@ from proposals.search import SCANNED_CAP, matching
 
 
 class YesNoFilter(django_filters.ChoiceFilter):
-    """全部 / 是 / 否, with the values in the URL as yes and no."""
+    """全部 / 是 / 否, with the values in the URL as yes and no (全部 is every filter's empty
+    choice: FILTERS_EMPTY_CHOICE_LABEL)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("choices", [("yes", "是"), ("no", "否")])
-        kwargs.setdefault("empty_label", "全部")
         super().__init__(*args, **kwargs)
+
+
+class SortFilter(django_filters.OrderingFilter):
+    """Sort choices read 编号（升序） and 编号（降序）, not django-filter's "(descending)"."""
+
+    descending_fmt = "%s（降序）"
+
+    def build_choices(self, fields, labels):
+        return [
+            (param, label if param.startswith("-") else f"{label}（升序）")
+            for param, label in super().build_choices(fields, labels)
+        ]
+
+
+@dataclass(frozen=True)
+class Chip:
+    """A filter in force as a reader reads it, and the query string of the list without it."""
+
+    text: str
+    query: str
+
+
+def _parameters(field: forms.BoundField) -> list[str]:
+    """The URL parameters a filter reads: a date range reads one per end (filed_after, …)."""
+    widget = field.field.widget
+    if isinstance(widget, SuffixedMultiWidget):
+        return [widget.suffixed(field.html_name, suffix) for suffix in widget.suffixes]
+    return [field.html_name]
+
+
+def _day(day: date | None) -> str:
+    return date_format(day) if day else "…"
+
+
+def _shown(field: forms.Field, value) -> str:
+    """A cleaned filter value in words: a choice's label, a row's name, a date range."""
+    if isinstance(value, slice):
+        return f"{_day(value.start)} 至 {_day(value.stop)}"
+    if isinstance(value, list):  # the sort, which may name several orders
+        return "、".join(_shown(field, item) for item in value)
+    # Before ChoiceField, which a model choice field also is: its choices would be read anew.
+    if isinstance(value, Model):
+        return str(value)
+    if isinstance(field, forms.ChoiceField):
+        return str(dict(field.choices).get(value, value))
+    return str(value)
 
 
 def _words(today) -> dict:
@@ -108,7 +162,7 @@ class ProposalFilter(django_filters.FilterSet):
     due = django_filters.DateFromToRangeFilter(
         field_name="lead_due_date", label="主办答复期限", widget=DateRangeWidget(attrs=DATE_HINT)
     )
-    order = django_filters.OrderingFilter(
+    order = SortFilter(
         fields=[
             ("number", "number"),
             ("lead_due_date", "due"),
@@ -122,6 +176,7 @@ class ProposalFilter(django_filters.FilterSet):
             "filed_on": "立案日期",
         },
         label="排序",
+        empty_label="默认顺序",
     )
 
     class Meta:
@@ -135,6 +190,28 @@ class ProposalFilter(django_filters.FilterSet):
             allowed = set(list_filters_for(user, list(self.filters)))
             for name in [name for name in self.filters if name not in allowed]:
                 del self.filters[name]
+            # Each instance has its own copy of the filters: trimming the choices is safe.
+            choices = self.filters["order"].extra["choices"]
+            shown = set(list_sorts_for(user, [value for value, _ in choices]))
+            self.filters["order"].extra["choices"] = [c for c in choices if c[0] in shown]
+
+    @cached_property
+    def chips(self) -> list[Chip]:
+        """The filters in force, in the form's order, each with the list's query string without
+        every parameter of that filter and without the page number; none while the input is
+        invalid (the list then shows what is wrong instead)."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        chips = []
+        for name, value in self.form.cleaned_data.items():
+            if value in EMPTY_VALUES:
+                continue
+            field = self.form[name]
+            rest = self.data.copy()
+            for parameter in [*_parameters(field), "page"]:
+                rest.pop(parameter, None)
+            chips.append(Chip(f"{field.label}：{_shown(field.field, value)}", rest.urlencode()))
+        return chips
 
     # How many rows of a common word's matches to find: a list page's cap, or None for all.
     search_first: int | None = SCANNED_CAP + 1

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import Count, Min, Prefetch, QuerySet
 from django.urls import reverse
 
 from proposals import derived
-from proposals.access import officer_bureau_id
+from proposals.access import Action, officer_bureau_id, proposal_actions
 from proposals.models import (
     Assignment,
     ExtensionRequest,
@@ -134,16 +135,20 @@ def overdue_by_bureau(proposals: QuerySet, session, today: date) -> list[BureauL
 
 @dataclass(frozen=True)
 class Item:
-    """One of a bureau's items: whose turn it is, by when, and its assignment (for requests)."""
+    """One of a bureau's items: by when, and what the officer may do about it now."""
 
     proposal: Proposal
     due: date | None
     days_left: int | None
-    assignment_id: int | None
+    actions: list[Action]
 
     @property
     def days_overdue(self) -> int:
         return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
+
+    @property
+    def due_soon(self) -> bool:
+        return self.days_left is not None and 0 <= self.days_left <= settings.DUE_SOON_DAYS
 
 
 def officer_items(user, proposals: QuerySet, today: date) -> tuple[list[Task], list[Item], str]:
@@ -166,7 +171,7 @@ def officer_items(user, proposals: QuerySet, today: date) -> tuple[list[Task], l
     own = Assignment.objects.active().filter(bureau=bureau_id)
     shown = (
         mine.select_related("session")
-        .prefetch_related(Prefetch("assignments", queryset=own, to_attr="own"))
+        .prefetch_related(Prefetch("assignments", queryset=own))
         .order_by("turn_due_date", "number")[:SHOWN]
     )
     items = [
@@ -174,7 +179,7 @@ def officer_items(user, proposals: QuerySet, today: date) -> tuple[list[Task], l
             p,
             p.turn_due_date,
             (p.turn_due_date - today).days if p.turn_due_date else None,
-            p.own[0].pk if p.own else None,
+            proposal_actions(user, p),
         )
         for p in shown
     ]

@@ -18,9 +18,9 @@ from proposals.access import (
     Role,
     is_clerk,
     list_filters_for,
+    proposal_actions,
     reply_text_for,
     role_of,
-    sees_contacts,
     sees_unpublished,
 )
 from proposals.exports import (
@@ -169,9 +169,7 @@ class ProposalDetailView(DetailView):
         user = self.request.user
         for reply in self.object.replies.all():
             reply.shown_text = reply_text_for(user, reply)
-        return super().get_context_data(
-            staff=sees_unpublished(user), show_contacts=sees_contacts(user), **kwargs
-        )
+        return super().get_context_data(actions=proposal_actions(user, self.object), **kwargs)
 
 
 class StatisticsView(LoginRequiredMixin, TemplateView):

@@ -113,7 +113,8 @@ def test_a_bureau_officers_home_lists_its_items_by_deadline_with_its_actions(off
     assert items[0].days_overdue > 0
     html = page.content.decode()
     assert f"已超期 {items[0].days_overdue} 天" in html
-    assert f"?assignment={items[0].assignment_id}" in html and "申请延期" in html
+    assignment = items[0].proposal.assignments.get()
+    assert f"?assignment={assignment.pk}" in html and "申请延期" in html
 
 
 def test_a_leaders_home_watches_key_items_and_overdue_bureaus(client, viewer_user, day):

@@ -112,6 +112,8 @@ DATETIME_FORMAT = SHORT_DATETIME_FORMAT = "Y-m-d H:i"
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
 DATETIME_INPUT_FORMATS = ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M"]
 FORMAT_MODULE_PATH = ["tracker.formats"]
+# A list filter left empty reads 全部 (all), not django-filter's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

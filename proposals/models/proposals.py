@@ -100,7 +100,8 @@ class ProposalQuerySet(models.QuerySet):
         """Everything a list row shows, in one query plus one for the proposers."""
         return (
             self.with_status(today)
-            .select_related("session")
+            # Joins, not queries: the row's lead bureau and, for staff, the bureau whose turn.
+            .select_related("session", "lead_bureau", "turn_bureau")
             .prefetch_related("proposers")
             # By the columns of the unique index, so a page needs no sort of the whole list.
             .order_by("session_id", "number")
@@ -216,12 +217,17 @@ class Proposal(models.Model):
     def kind(self) -> str:
         return self.session.proposal_kind
 
+    def days_left(self, today: date | None = None) -> int | None:
+        """Days from today to the pending due date (negative once it has passed, as in
+        proposals.derived.overdue); None when nothing is pending."""
+        if self.pending_due_date is None:
+            return None
+        return (self.pending_due_date - (today or timezone.localdate())).days
+
     def days_overdue(self, today: date | None = None) -> int:
         """How many days the pending due date has passed (0 when not overdue)."""
-        today = today or timezone.localdate()
-        if self.pending_due_date is None or self.pending_due_date >= today:
-            return 0
-        return (today - self.pending_due_date).days
+        days_left = self.days_left(today)
+        return -days_left if days_left is not None and days_left < 0 else 0
 
 
 class ProposalProposer(models.Model):
