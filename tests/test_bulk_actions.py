@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from proposals.access import SYSTEM
-from proposals.models import Bureau, ExtensionRequest, Reply
+from proposals.models import Bureau, ExtensionRequest, Proposal, Reply
 from proposals.roles import Role, login_ensure
 from proposals.services import proposals_assign
 
@@ -70,6 +70,9 @@ def test_closing_refuses_what_has_no_reply(clerk, make_proposal, make_reply):
     replied, silent = make_proposal(), make_proposal()
     make_reply(replied)
     page = act(clerk, PROPOSALS, "close", [replied, silent]).content.decode()
+    assert "确定" in page and "尚未答复，不能办结" in page  # a confirmation page first
+    assert Proposal.objects.filter(closed_on__isnull=False).count() == 0
+    page = act(clerk, PROPOSALS, "close", [replied, silent], apply="1").content.decode()
     assert "已处理 1 项" in page and "尚未答复" in page
     replied.refresh_from_db()
     assert replied.closed_on == timezone.localdate()
@@ -78,7 +81,9 @@ def test_closing_refuses_what_has_no_reply(clerk, make_proposal, make_reply):
 def test_setting_a_grade_and_publishing_replies(clerk, make_proposal, make_reply):
     replies = [make_reply(make_proposal()) for _ in range(2)]
     act(clerk, REPLIES, "set_grade", replies, apply="1", grade="B")
-    act(clerk, REPLIES, "publish", replies)
+    page = act(clerk, REPLIES, "publish", replies).content.decode()
+    assert "公开所选答复" in page and not Reply.objects.filter(published_on__isnull=False).exists()
+    act(clerk, REPLIES, "publish", replies, apply="1")
     for reply in Reply.objects.all():
         assert (reply.grade_id, reply.published_on) == ("B", timezone.localdate())
         assert reply.history.latest().grade_id == "B"

@@ -199,7 +199,7 @@ class World:
         request = return_request_create(
             assignment=assignment, reason="不属于本单位", actor=SYSTEM, today=on
         )
-        return_decide(request=request, approve=approve, actor=SYSTEM, today=on)
+        return_decide(request=request, approve=approve, actor=SYSTEM, today=on, note="意见")
 
 
 STEPS = st.tuples(

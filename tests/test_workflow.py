@@ -141,7 +141,15 @@ def test_a_refused_extension_leaves_the_due_date(assigned, admin_user):
         actor=SYSTEM,
         today=date(2023, 2, 10),
     )
-    extension_decide(request=request, approve=False, actor=admin_user, today=date(2023, 2, 12))
+    with pytest.raises(ValidationError, match="不批准须写明审批意见"):
+        extension_decide(request=request, approve=False, actor=admin_user, today=date(2023, 2, 12))
+    extension_decide(
+        request=request,
+        approve=False,
+        actor=admin_user,
+        today=date(2023, 2, 12),
+        note="期限内可以办结，请按期答复",
+    )
     assigned.refresh_from_db()
     assert assigned.due_on == date(2023, 2, 28)
     assert request.status == RequestStatus.REFUSED

@@ -192,6 +192,25 @@ def extension_is_late(request: ExtensionRequest, today: date) -> bool:
     return request.late or (due_on is not None and today > due_on)
 
 
+def decision_note_check(
+    *, request: ExtensionRequest | ReturnRequest, approve: bool, note: str, today: date
+) -> None:
+    """Raise ValidationError unless `note` (审批意见) is enough for this decision.
+
+    A refusal must say why and what the bureau should do next, or the bureau is left with a
+    bare "no"; approving a late extension must say why (it is counted as not on time).
+    """
+    if note.strip():
+        return
+    if not approve:
+        raise ValidationError("不批准须写明审批意见：为什么不批准，承办单位下一步该怎么办。")
+    if isinstance(request, ExtensionRequest) and extension_is_late(request, today):
+        raise ValidationError(
+            f"该交办已于 {request.assignment.due_on} 到期，这是逾期后的延期：批准须写明理由；"
+            "批准后统计仍计为未按期。"
+        )
+
+
 @service
 def extension_decide(
     *, request: ExtensionRequest, approve: bool, actor, today: date, note: str = ""
@@ -200,17 +219,14 @@ def extension_decide(
 
     A late extension (asked or approved after the due date) needs a reason to be approved;
     it moves the due date bureaus are chased by, but timeliness is still judged by the due
-    date that was in force when the reply was due (Assignment.on_time_by).
+    date that was in force when the reply was due (Assignment.on_time_by). A refusal needs
+    a note (decision_note_check).
     """
     require_clerk(actor, "审批延期申请")
     if request.status != RequestStatus.PENDING:
         raise ValidationError("这项申请已经审批过了。")
+    decision_note_check(request=request, approve=approve, note=note, today=today)
     late = extension_is_late(request, today)
-    if approve and late and not note.strip():
-        raise ValidationError(
-            f"该交办已于 {request.assignment.due_on} 到期，这是逾期后的延期：批准须写明理由；"
-            "批准后统计仍计为未按期。"
-        )
     request.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
     request.decided_by, request.decided_on, request.decision_note = user_or_none(actor), today, note
     request.late = late
@@ -222,6 +238,21 @@ def extension_decide(
             assignment.on_time_by = request.requested_due_on
         assignment.save(update_fields=["due_on", "on_time_by"])
     return request
+
+
+def extension_decision_outcome(request: ExtensionRequest) -> str:
+    """What a decided extension means from now on, told to the clerk who decided it."""
+    if request.status == RequestStatus.APPROVED:
+        outcome = (
+            f"已批准：答复期限延至{request.requested_due_on:%Y-%m-%d}，"
+            "承办单位将在首页看到新的期限。"
+        )
+        if request.late:
+            outcome += "这是逾期后的延期，统计仍按原期限计为未按期。"
+        return outcome
+    return (
+        f"未批准：原期限{request.assignment.due_on:%Y-%m-%d}不变，已超期的将继续出现在催办清单中。"
+    )
 
 
 @service
@@ -272,10 +303,12 @@ def return_decide(
     reassign_to: Bureau | None = None,
     note: str = "",
 ) -> ReturnRequest:
-    """A clerk approves a return (and may re-assign the same role to another bureau) or refuses it."""
+    """A clerk approves a return (and may re-assign the same role to another bureau) or
+    refuses it, saying why and what next (decision_note_check)."""
     require_clerk(actor, "审批退回申请")
     if request.status != RequestStatus.PENDING:
         raise ValidationError("这项申请已经审批过了。")
+    decision_note_check(request=request, approve=approve, note=note, today=today)
     request.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
     request.decided_by, request.decided_on, request.decision_note = user_or_none(actor), today, note
     if approve:
@@ -292,6 +325,20 @@ def return_decide(
             )
     request.save()
     return request
+
+
+def return_decision_outcome(request: ReturnRequest) -> str:
+    """What a decided return means from now on, told to the clerk who decided it."""
+    returned = request.assignment
+    if request.status != RequestStatus.APPROVED:
+        return f"未批准退回：{returned.bureau}继续承办，答复期限{returned.due_on:%Y-%m-%d}不变。"
+    outcome = f"已批准退回：{returned.bureau}不再承办此件。"
+    if request.reassigned_to is not None:
+        new = request.reassigned_to
+        return outcome + f"已改交{new.bureau}，答复期限为{new.due_on:%Y-%m-%d}。"
+    if returned.role == Assignment.Role.LEAD:
+        return outcome + "此件现在没有主办单位，已回到待交办，请重新交办。"
+    return outcome
 
 
 @service
@@ -362,6 +409,22 @@ def feedback_delete(*, feedback: Feedback, actor) -> None:
             raise ValidationError("这条反馈引起的重新办理已有答复，不能删除。")
         rehandling.delete()
     feedback.delete()
+
+
+def proposals_awaiting_feedback(proposals: Iterable[Proposal]) -> dict[int, int]:
+    """The round (2 once re-handling opened, else 1) each of `proposals` still has no
+    feedback for, by proposal id; those with feedback for their current round are left out."""
+    selected = [proposal.pk for proposal in proposals]
+    rehandled = set(
+        Rehandling.objects.filter(proposal__in=selected).values_list("proposal_id", flat=True)
+    )
+    rated = set(Feedback.objects.filter(proposal__in=selected).values_list("proposal_id", "round"))
+    rounds = {pk: 2 if pk in rehandled else 1 for pk in selected}
+    return {
+        pk: handling_round
+        for pk, handling_round in rounds.items()
+        if (pk, handling_round) not in rated
+    }
 
 
 @service
