@@ -9,6 +9,7 @@ Both create `.venv/` on first use and reinstall only when a requirements file ch
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -77,7 +78,20 @@ def run(args: list[str]) -> int:
 
 def test(args: list[str]) -> int:
     install("requirements-dev.txt")
+    install_axe()
     return subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT).returncode
+
+
+def install_axe() -> None:
+    """axe-core for the browser tests' accessibility checks, from npm as package-lock.json pins
+    it; without npm those checks are skipped (unless REQUIRE_BROWSER is set)."""
+    lock = ROOT / "package-lock.json"
+    stamp = ROOT / "node_modules" / ".installed-lock"
+    digest = hashlib.sha256(lock.read_bytes()).hexdigest()
+    if shutil.which("npm") is None or (stamp.exists() and stamp.read_text() == digest):
+        return
+    sh("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
+    stamp.write_text(digest)
 
 
 def main() -> int:

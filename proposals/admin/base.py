@@ -5,6 +5,9 @@ every save, inline and delete calls a service (proposals.services), which enforc
 leaves derived state to proposals.derived.
 """
 
+from dataclasses import dataclass
+
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminDateWidget
@@ -13,11 +16,13 @@ from django.db import models
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_history_manager_for_model
 
 from proposals.access import officer_bureau_id
 from proposals.admin.history import ChangeRows
+from proposals.admin.widgets import SearchSelect
 from proposals.forms import DATE_HINT
 from proposals.models import Bureau, Proposal, Reply
 
@@ -30,9 +35,33 @@ class HintedAdminDateWidget(AdminDateWidget):
 
 
 class WorkbenchAdmin(admin.ModelAdmin):
-    """What every workbench form shares: date inputs that show the format to type."""
+    """What every workbench form shares: date inputs that show the format to type, and search
+    boxes a screen reader can name."""
 
     formfield_overrides = {models.DateField: {"widget": HintedAdminDateWidget}}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SearchSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class LabelledInline(admin.TabularInline):
+    """A table of rows whose inputs carry their column's name: a screen reader announces the
+    input, not the column header above it."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for field in formset.form.base_fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+
+        class Labelled(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                if "DELETE" in form.fields:
+                    form.fields["DELETE"].widget.attrs["aria-label"] = "删除"
+
+        return Labelled
 
 
 class VisibleProposalsAdmin(WorkbenchAdmin):
@@ -163,52 +192,88 @@ class VisibleHistoryAdmin(VisibleProposalsAdmin, SimpleHistoryAdmin):
         return ChangeRows(self.model, historical_record)
 
 
+@dataclass(frozen=True)
+class Row:
+    """One selected object as a confirmation page lists it: what it is, what the clerk needs
+    to judge it, and what to know before confirming (shown in red)."""
+
+    text: str
+    details: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
 def apply_each(model_admin, request, objects, apply) -> None:
-    """Apply a service to each selected object; report what was done and each refusal."""
+    """Apply a service to each selected object; report each refusal, each outcome `apply`
+    returns (what happens next, as a sentence), and how many were done."""
     done = 0
     for obj in objects:
         try:
-            apply(obj)
-            done += 1
+            outcome = apply(obj)
         except ValidationError as error:
             model_admin.message_user(request, f"{obj}：{error.messages[0]}", messages.ERROR)
+            continue
+        done += 1
+        if outcome:
+            model_admin.message_user(request, outcome, messages.SUCCESS)
     if done:
         model_admin.message_user(request, f"已处理 {done} 项。", messages.SUCCESS)
 
 
-def apply_service(model_admin, request, objects, service, name: str, **arguments) -> None:
-    """apply_each of a service that takes each object as `name`, the user as actor."""
-    apply_each(
-        model_admin,
-        request,
-        objects,
-        lambda obj: service(**{name: obj}, actor=request.user, **arguments),
-    )
+def action_with_form(model_admin, request, queryset, form_class, description, apply, describe=None):
+    """Ask for `form_class` on a confirmation page that lists each selected object as
+    `describe(obj)` returns its Row, then apply(obj, cleaned_data) to each.
 
-
-def action_with_form(model_admin, request, queryset, form_class, description, apply):
-    """Ask for `form_class` on an intermediate page, then apply(obj, cleaned_data) to each."""
+    Nothing is written until the clerk has seen the page and confirmed it; a form without
+    fields (forms.Form) makes it a plain confirmation.
+    """
     form = form_class(request.POST if "apply" in request.POST else None)
     if form.is_valid():
         apply_each(model_admin, request, queryset, lambda obj: apply(obj, form.cleaned_data))
         return None
+    describe = describe or (lambda obj: Row(str(obj)))
+    selected = [(obj.pk, describe(obj)) for obj in queryset]
     context = {
         **model_admin.admin_site.each_context(request),
         "title": description,
         "description": description,
         "form": form,
-        "objects": queryset,
+        "selected": selected,
+        "warned": sum(1 for _, row in selected if row.warnings),
         "action": request.POST["action"],
         "opts": model_admin.model._meta,
     }
     return TemplateResponse(request, "admin/proposals/action_form.html", context)
 
 
+def confirm_service(
+    model_admin, request, queryset, description, service, name, describe=None, **arguments
+):
+    """action_with_form with nothing to fill in: confirm, then call `service` on each object
+    (passed as `name`, the user as actor)."""
+
+    def apply(obj, data):
+        service(**{name: obj}, actor=request.user, **arguments)
+
+    return action_with_form(
+        model_admin, request, queryset, forms.Form, description, apply, describe
+    )
+
+
+def proposal_label(proposal) -> str:
+    """A proposal as clerks and bureaus call it: its number and title."""
+    return f"第{proposal.number}号 {proposal.title}".strip()
+
+
+def in_red(text: str):
+    """A warning in a list column, in the admin's error colour."""
+    return format_html('<strong style="color: var(--error-fg)">{}</strong>', text)
+
+
 def today():
     return timezone.localdate()
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(LabelledInline):
     """Rows shown on their parent's page and made elsewhere (by services, imports, requests)."""
 
     extra = 0

@@ -2,11 +2,11 @@
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils.html import format_html, format_html_join
 
 from proposals.access import is_clerk
 from proposals.admin.base import SavedByServiceAdmin
+from proposals.admin.widgets import SearchSelect
 from proposals.extraction import EXTRACTORS
 from proposals.models import Body, Bureau, HeldLetter, Proposal, Reply
 from proposals.services.replies import letter_complete
@@ -26,9 +26,9 @@ READ_FIELDS = [
 ]
 
 
-def _found_by_search(field_name: str) -> AutocompleteSelect:
+def _found_by_search(field_name: str) -> SearchSelect:
     """A search box over the admin's search fields (a reply's proposal or bureau field)."""
-    return AutocompleteSelect(Reply._meta.get_field(field_name), admin.site)
+    return SearchSelect(Reply._meta.get_field(field_name), admin.site)
 
 
 class CompleteForm(forms.ModelForm):

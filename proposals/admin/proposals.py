@@ -9,14 +9,19 @@ from django.utils.html import format_html
 
 from proposals.access import Role, role_of
 from proposals.admin.base import (
+    LabelledInline,
     ReadOnlyInline,
+    Row,
     SavedByServiceAdmin,
     VisibleHistoryAdmin,
     action_with_form,
-    apply_service,
+    confirm_service,
     inline_rows,
+    proposal_label,
     today,
 )
+from proposals.admin.filters import blank_named
+from proposals.derived import REPLIED_STATUSES
 from proposals.exports import csv_response, export_queryset, proposal_rows, xlsx_response
 from proposals.forms import DateField
 from proposals.models import (
@@ -37,6 +42,7 @@ from proposals.services import (
     proposal_save,
     proposals_assign,
 )
+from proposals.services.handling import proposals_awaiting_feedback
 
 
 class AssignForm(forms.Form):
@@ -113,7 +119,7 @@ class HandlingStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ProposerInline(admin.TabularInline):
+class ProposerInline(LabelledInline):
     """Proposers in order; saved with the proposal through proposal_save."""
 
     model = ProposalProposer
@@ -153,7 +159,7 @@ class ProposalAdmin(SavedByServiceAdmin, VisibleHistoryAdmin):
         HandlingStatusFilter,
         "session",
         "is_key",
-        "category",
+        blank_named("category", "类别"),
         "disposition",
     ]
     list_select_related = ["session", "turn_bureau"]
@@ -196,7 +202,23 @@ class ProposalAdmin(SavedByServiceAdmin, VisibleHistoryAdmin):
                 actor=request.user,
             )
 
-        return action_with_form(self, request, queryset, form_class, "交办所选提案", apply)
+        def describe(proposal):
+            warnings = []
+            if proposal.lead_bureau_id is not None:
+                warnings.append(
+                    f"已有主办单位{proposal.lead_bureau}，这一件会被跳过；如需改交，请先办理退回。"
+                )
+            return Row(proposal_label(proposal), (proposal.get_status_display(),), tuple(warnings))
+
+        return action_with_form(
+            self,
+            request,
+            queryset.select_related("lead_bureau"),
+            form_class,
+            "交办所选提案",
+            apply,
+            describe,
+        )
 
     @admin.action(description="延长所选提案的答复期限", permissions=["change"])
     def extend(self, request, queryset):
@@ -212,11 +234,53 @@ class ProposalAdmin(SavedByServiceAdmin, VisibleHistoryAdmin):
                 today=today(),
             )
 
-        return action_with_form(self, request, queryset, ExtendForm, "延长答复期限", apply)
+        def describe(proposal):
+            due_on = proposal.lead_due_date
+            details = [f"主办单位现期限 {due_on:%Y-%m-%d}" if due_on else "主办单位期限不详"]
+            warnings = []
+            if proposal.lead_bureau_id is None:
+                warnings.append("尚未交办主办单位，这一件会被跳过。")
+            elif proposal.is_overdue:
+                warnings.append(
+                    f"已超期 {proposal.days_overdue()} 天：这是逾期延期，"
+                    "催办期限延后，统计仍按原期限计为未按期。"
+                )
+            return Row(proposal_label(proposal), tuple(details), tuple(warnings))
+
+        return action_with_form(
+            self, request, queryset, ExtendForm, "延长答复期限", apply, describe
+        )
 
     @admin.action(description="办结所选提案", permissions=["change"])
     def close(self, request, queryset):
-        apply_service(self, request, queryset, proposal_close, "proposal", on=today())
+        proposals = list(queryset)
+        awaiting = proposals_awaiting_feedback(proposals)
+
+        def describe(proposal):
+            warnings = []
+            if proposal.status not in REPLIED_STATUSES:
+                warnings.append("尚未答复，不能办结，这一件会被跳过。")
+            elif proposal.pk in awaiting:
+                warnings.append(
+                    f"缺少反馈：尚未收到委员/代表对第{awaiting[proposal.pk]}轮答复的反馈，"
+                    "办结后不再等待反馈。"
+                )
+            if proposal.closed_on is not None:
+                warnings.append(
+                    f"已于{proposal.closed_on:%Y-%m-%d}办结，再次办结会把办结日期改为今天。"
+                )
+            return Row(proposal_label(proposal), (proposal.get_status_display(),), tuple(warnings))
+
+        return confirm_service(
+            self,
+            request,
+            proposals,
+            "办结所选提案",
+            proposal_close,
+            "proposal",
+            describe,
+            on=today(),
+        )
 
     def _export(self, queryset, respond):
         selected = Proposal.objects.filter(pk__in=queryset.values("pk"))

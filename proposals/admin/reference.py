@@ -7,7 +7,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from proposals.admin.base import action_with_form
+from proposals.admin.base import LabelledInline, WorkbenchAdmin, action_with_form
+from proposals.admin.filters import blank_named
 from proposals.models import (
     Bureau,
     BureauAlias,
@@ -22,20 +23,20 @@ from proposals.services.bureaus import bureau_references
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(WorkbenchAdmin):
     list_display = ["__str__", "body", "region", "term", "meeting", "opened_on"]
     list_filter = ["body", "region"]
     search_fields = ["region"]
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(WorkbenchAdmin):
     list_display = ["name", "body", "region", "sector", "delegation", "phone"]
-    list_filter = ["body", "region", "sector"]
+    list_filter = ["body", "region", blank_named("sector", "界别")]
     search_fields = ["name", "sector", "delegation"]
 
 
-class BureauAliasInline(admin.TabularInline):
+class BureauAliasInline(LabelledInline):
     model = BureauAlias
     extra = 1
 
@@ -74,7 +75,7 @@ class MergeCandidate:
 
 
 @admin.register(Bureau)
-class BureauAdmin(admin.ModelAdmin):
+class BureauAdmin(WorkbenchAdmin):
     list_display = ["name", "region", "parent", "review_badge"]
     list_filter = ["needs_review", "region"]
     list_select_related = ["parent"]
@@ -115,12 +116,12 @@ class BureauAdmin(admin.ModelAdmin):
 
 
 @admin.register(Grade)
-class GradeAdmin(admin.ModelAdmin):
+class GradeAdmin(WorkbenchAdmin):
     list_display = ["code", "name", "definition", "aliases"]
 
 
 @admin.register(Category, Sector)
-class ListedAdmin(admin.ModelAdmin):
+class ListedAdmin(WorkbenchAdmin):
     list_display = ["name", "body", "position"]
     list_filter = ["body"]
     search_fields = ["name"]

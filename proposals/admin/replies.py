@@ -8,13 +8,16 @@ from django.utils.html import format_html
 
 from proposals.access import is_clerk, officer_bureau_id
 from proposals.admin.base import (
+    LabelledInline,
     ReadOnlyInline,
+    Row,
     SavedByServiceAdmin,
     VisibleHistoryAdmin,
     VisibleProposalsAdmin,
     action_with_form,
-    apply_service,
+    confirm_service,
     inline_rows,
+    proposal_label,
     today,
 )
 from proposals.admin.history import EMPTY
@@ -44,13 +47,13 @@ class GradeForm(forms.Form):
     )
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(LabelledInline):
     model = Contact
     fields = ["position", "unit", "name", "phone"]
     extra = 0
 
 
-class CarbonCopyInline(admin.TabularInline):
+class CarbonCopyInline(LabelledInline):
     model = CarbonCopy
     fields = ["position", "recipient", "copies"]
     extra = 0
@@ -189,26 +192,63 @@ class ReplyAdmin(SavedByServiceAdmin, VisibleHistoryAdmin):
 
     @admin.action(description="确认所选答复的办理结果（采用承办单位提出的类别）")
     def confirm_grade(self, request, queryset):
-        apply_service(self, request, queryset, reply_grade_decide, "reply", grade=None)
+        return confirm_service(
+            self,
+            request,
+            queryset,
+            "确认办理结果（采用承办单位提出的类别）",
+            reply_grade_decide,
+            "reply",
+            describe_reply,
+            grade=None,
+        )
 
     @admin.action(description="设定所选答复的办理结果")
     def set_grade(self, request, queryset):
         def apply(reply, data):
             reply_grade_decide(reply=reply, grade=data["grade"], actor=request.user)
 
-        return action_with_form(self, request, queryset, GradeForm, "设定办理结果", apply)
+        return action_with_form(
+            self, request, queryset, GradeForm, "设定办理结果", apply, describe_reply
+        )
 
     @admin.action(description="标记所选答复已审核")
     def review_done(self, request, queryset):
-        apply_service(self, request, queryset, reply_review_done, "reply")
+        return confirm_service(
+            self, request, queryset, "标记答复已审核", reply_review_done, "reply", describe_reply
+        )
 
     @admin.action(description="公开所选答复")
     def publish(self, request, queryset):
-        apply_service(self, request, queryset, reply_publish, "reply", on=today())
+        return confirm_service(
+            self,
+            request,
+            queryset,
+            "公开所选答复（联系方式在公开页面上遮盖）",
+            reply_publish,
+            "reply",
+            describe_reply,
+            on=today(),
+        )
 
     @admin.display(description="工作人员更正的字段")
     def corrections(self, reply):
         return "、".join(label(name) for name in reply.corrected_fields) or "—"
+
+
+def describe_reply(reply: Reply) -> Row:
+    """A reply on a confirmation page: whose, its grades, and what a clerk should check first."""
+    proposed = reply.proposed_grade or "未提出"
+    details = [f"提出类别 {proposed}", f"办理结果 {reply.grade or '未定'}"]
+    if reply.published_on is not None:
+        details.append(f"已于{reply.published_on:%Y-%m-%d}公开")
+    warnings = []
+    if not reply.counts:
+        warnings.append("答复不完整：不能公开，收到完整文本后再处理。")
+    if reply.needs_review:
+        warnings.append(f"尚待审核：{reply.review_note or '请先看过再公开'}")
+    bureau = reply.bureau or "答复单位不详"
+    return Row(f"{proposal_label(reply.proposal)} — {bureau}", tuple(details), tuple(warnings))
 
 
 def _letter_fields() -> list[tuple[str, str]]:
