@@ -18,8 +18,8 @@ class ImportStatus(models.TextChoices):
     REJECTED = "rejected", "拒收"
 
 
-class ImportRun(models.Model):
-    """One upload of reply letters in the admin: previewed first, then confirmed."""
+class PreviewedUpload(models.Model):
+    """An upload in the workbench that is previewed first and imported when confirmed."""
 
     class Status(models.TextChoices):
         PREVIEW = "preview", "待确认"
@@ -32,6 +32,18 @@ class ImportRun(models.Model):
         related_name="+",
         verbose_name="上传人",
     )
+    created_at = models.DateTimeField("上传时间", default=timezone.now)
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PREVIEW)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+
+class ImportRun(PreviewedUpload):
+    """One upload of reply letters in the admin: previewed first, then confirmed."""
+
     bureau = models.ForeignKey(
         Bureau,
         on_delete=models.PROTECT,
@@ -41,14 +53,10 @@ class ImportRun(models.Model):
         verbose_name="限本单位",
         help_text="承办单位工作人员上传时，只能导入本单位的答复函。",
     )
-    created_at = models.DateTimeField("上传时间", default=timezone.now)
-    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PREVIEW)
 
-    class Meta:
+    class Meta(PreviewedUpload.Meta):
         verbose_name = "答复函导入"
         verbose_name_plural = "答复函导入"
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M} 导入（{self.get_status_display()}）"

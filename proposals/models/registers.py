@@ -1,10 +1,10 @@
 """Registers clerks already keep as spreadsheets (立案名单, 名册, 单位名录, 类别, 界别):
 each upload with its column mapping and per-row outcomes, and the mappings remembered."""
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from proposals.models.imports import PreviewedUpload
 from proposals.models.reference import Body, Session
 
 
@@ -16,12 +16,8 @@ class RegisterKind(models.TextChoices):
     SECTORS = "sectors", "界别/代表团"
 
 
-class RegisterImport(models.Model):
+class RegisterImport(PreviewedUpload):
     """One uploaded register: previewed with its column mapping, then confirmed."""
-
-    class Status(models.TextChoices):
-        PREVIEW = "preview", "待确认"
-        CONFIRMED = "confirmed", "已导入"
 
     kind = models.CharField("名单", max_length=12, choices=RegisterKind.choices)
     body = models.CharField("机构", max_length=8, choices=Body.choices)
@@ -44,21 +40,10 @@ class RegisterImport(models.Model):
     headers = models.JSONField("表头", default=dict, help_text="工作表 → 各列表头")
     mapping = models.JSONField("列的含义", default=dict, help_text="工作表 → {列号: 字段}")
     outcomes = models.JSONField("逐行结果", default=list)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name="上传人",
-    )
-    created_at = models.DateTimeField("上传时间", default=timezone.now)
-    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PREVIEW)
 
-    class Meta:
+    class Meta(PreviewedUpload.Meta):
         verbose_name = "名单导入"
         verbose_name_plural = "名单导入"
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.file_name}（{self.get_status_display()}）"
