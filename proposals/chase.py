@@ -88,7 +88,8 @@ def _contacts(bureau_ids: set[int]) -> dict[int, str]:
 def _last_action(proposal: Proposal) -> tuple[str, date | None]:
     """The latest thing that happened to the item's assignments, with its date."""
     events = []
-    for a in proposal.assignments.all():
+    # The lead's first: on a day both happened, the lead's step is the one to name.
+    for a in sorted(proposal.assignments.all(), key=lambda a: a.role != Assignment.Role.LEAD):
         events += [(a.assigned_on, f"交办{a.bureau}"), (a.opinion_on, f"{a.bureau}提出协办意见")]
         events.append((a.returned_on, f"{a.bureau}退回"))
         for request in a.extension_requests.all():

@@ -84,3 +84,19 @@ def test_only_clerks_print_notices_and_the_public_sees_no_chase_list(
     assert officer.get(reverse("chase-notice", args=[bureau.pk])).status_code == 403
     client.logout()
     assert client.get(reverse("chase")).status_code == 302
+
+
+def test_on_a_day_lead_and_co_handler_were_assigned_the_lead_is_named(
+    clerk, make_proposal, bureau, member
+):
+    co_handler = Bureau.objects.create(region="焦作市", name="焦作市商务局")
+    late = make_proposal(title="两家办的", proposers=[member])
+    proposals_assign(
+        proposals=[late],
+        lead=bureau,
+        co_handlers=[co_handler],
+        assigned_on=TODAY - timedelta(days=100),
+        actor=SYSTEM,
+    )
+    row = clerk.get(reverse("chase")).context["rows"][0]
+    assert row.last_action == "交办焦作市工业和信息化局"
