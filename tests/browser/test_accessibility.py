@@ -95,9 +95,7 @@ def test_no_page_has_a_serious_accessibility_violation(browser, live_server, dem
     bureau = Bureau.objects.get(name="焦作市工业和信息化局")
     login_ensure(username="gongxin", password="demo-pass-123", role=Role.BUREAU, bureau=bureau)
     browser.delete_all_cookies()
-    browser.get(f"{live_server.url}/admin/login/?next=/")
-    browser.find_element("name", "username").send_keys("gongxin")
-    browser.find_element("name", "password").send_keys("demo-pass-123\n")
+    sign_in(browser, live_server, "/", username="gongxin")
     problems |= {
         f"officer {path}": found
         for path, found in check(

@@ -8,14 +8,7 @@ from selenium.webdriver.common.by import By
 
 from proposals.models import Bureau, ExtensionRequest
 from proposals.roles import Role, login_ensure
-from tests.browser.conftest import shoot, sign_in, wait_for_next_page
-
-
-def sign_in_as(driver, live_server, username: str) -> None:
-    driver.get(f"{live_server.url}/admin/login/?next=/")
-    driver.find_element(By.NAME, "username").send_keys(username)
-    driver.find_element(By.NAME, "password").send_keys("demo-pass-123")
-    wait_for_next_page(driver, driver.find_element(By.CSS_SELECTOR, "input[type=submit]").click)
+from tests.browser.conftest import click_and_wait, shoot, sign_in
 
 
 def task(driver, label: str):
@@ -33,14 +26,14 @@ def test_a_clerk_starts_the_day_from_the_to_do_list_and_chases_a_late_bureau(
     overdue = task(browser, "已超期")
     count = int(overdue.find_element(By.TAG_NAME, "strong").text)
     assert count > 0
-    wait_for_next_page(browser, overdue.click)
+    click_and_wait(browser, overdue)
     assert len(browser.find_elements(By.CSS_SELECTOR, "table.proposals tbody tr")) == count
     shoot(browser, "day-clerk-2-overdue-list")
 
-    wait_for_next_page(browser, browser.find_element(By.LINK_TEXT, "催办").click)
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "催办"))
     assert "已超期" in browser.page_source
     shoot(browser, "day-clerk-3-chase")
-    wait_for_next_page(browser, browser.find_element(By.LINK_TEXT, "打印催办通知").click)
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "打印催办通知"))
     assert "催办通知" in browser.page_source and "请抓紧办理" in browser.page_source
     shoot(browser, "day-clerk-4-notice")
 
@@ -51,16 +44,16 @@ def test_a_bureau_officer_asks_for_an_extension_from_the_home_page_on_a_phone(
     bureau = Bureau.objects.get(name="焦作市工业和信息化局")
     login_ensure(username="gongxin", password="demo-pass-123", role=Role.BUREAU, bureau=bureau)
     browser.set_window_size(390, 844)
-    sign_in_as(browser, live_server, "gongxin")
+    sign_in(browser, live_server, "/", username="gongxin")
     assert "轮到本单位的事项" in browser.page_source
     shoot(browser, "day-officer-1-home-phone")
     first = browser.find_element(By.CSS_SELECTOR, "table.items tbody tr")
-    wait_for_next_page(browser, first.find_element(By.LINK_TEXT, "申请延期").click)
+    click_and_wait(browser, first.find_element(By.LINK_TEXT, "申请延期"))
     later = timezone.localdate() + timedelta(days=20)
     browser.find_element(By.NAME, "requested_due_on").send_keys(later.isoformat())
     browser.find_element(By.NAME, "reason").send_keys("需要会同多个部门调研")
     shoot(browser, "day-officer-2-extension-form")
-    wait_for_next_page(browser, browser.find_element(By.CSS_SELECTOR, "input[name=_save]").click)
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "input[name=_save]"))
     shoot(browser, "day-officer-3-requested")
     request = ExtensionRequest.objects.get(reason="需要会同多个部门调研")
     assert request.assignment.bureau == bureau and request.status == "pending"

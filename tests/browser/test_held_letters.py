@@ -11,7 +11,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from proposals.access import SYSTEM
 from proposals.models import HeldLetter, Proposal, Reply, Session
 from proposals.services import proposal_save
-from tests.browser.conftest import shoot, sign_in, wait_for_next_page
+from tests.browser.conftest import click_and_wait, shoot, sign_in
 
 SEEDS = Path(__file__).resolve().parents[2] / "fixtures" / "replies"
 LETTER = (SEEDS / "000_ee2ad97ee7362e9f.txt").read_text(encoding="utf-8")
@@ -28,8 +28,8 @@ def upload(driver, live_server, folder: Path, files: dict[str, str]) -> None:
     driver.get(f"{live_server.url}/admin/proposals/importrun/add/")
     picker = driver.find_element(By.CSS_SELECTOR, "input[type=file][name=files]")
     picker.send_keys("\n".join(str(folder / name) for name in files))
-    wait_for_next_page(driver, driver.find_element(By.CSS_SELECTOR, "input[value=预览]").click)
-    wait_for_next_page(driver, driver.find_element(By.CSS_SELECTOR, "input[value=确认导入]").click)
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "input[value=预览]"))
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "input[value=确认导入]"))
 
 
 def choose(driver, field: str, typed: str, option: str) -> None:
@@ -60,8 +60,8 @@ def test_a_clerk_files_a_held_letter_and_a_cut_off_letter_waits_for_its_copy(
     shoot(browser, "held-1-imported")
 
     # The held letter: what was read is shown; the clerk finds its proposal and files it.
-    wait_for_next_page(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "封来函待补全").click)
-    wait_for_next_page(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "科技创新一事").click)
+    click_and_wait(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "封来函待补全"))
+    click_and_wait(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "科技创新一事"))
     assert "焦工信〔2022〕71号" in browser.page_source
     read = browser.find_element(By.TAG_NAME, "body").text
     assert "文本文件" in read and "机构：政协" in read
@@ -69,7 +69,7 @@ def test_a_clerk_files_a_held_letter_and_a_cut_off_letter_waits_for_its_copy(
     choose(browser, "proposal", "科技创新", "252")
     choose(browser, "issuer", "工业和信息化", "焦作市工业和信息化局")
     shoot(browser, "held-3-chosen")
-    wait_for_next_page(browser, browser.find_element(By.CSS_SELECTOR, "input[name=_save]").click)
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "input[name=_save]"))
     assert "科技创新一事（已补全）" in browser.page_source
     held = HeldLetter.objects.get()
     assert held.status == "done" and held.reply.proposal == proposal

@@ -1,13 +1,12 @@
 """The pages in Debian's headless Chromium: home, filter and clear, search, detail, export."""
 
 import time
-from functools import partial
 from pathlib import Path
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from tests.browser.conftest import shoot, sign_in, wait_for_next_page
+from tests.browser.conftest import click_and_wait, shoot, sign_in, wait_for_next_page
 
 
 def rows(driver) -> list[str]:
@@ -26,16 +25,14 @@ def test_a_clerk_filters_searches_opens_and_exports(browser, live_server, demo, 
     assert figures[0].text == "7"
     shoot(browser, "1-home")
 
-    wait_for_next_page(browser, browser.find_element(By.LINK_TEXT, "提案/建议").click)
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "提案/建议"))
     assert len(rows(browser)) == 7
     Select(browser.find_element(By.NAME, "status")).select_by_visible_text("已答复")
-    wait_for_next_page(
-        browser, browser.find_element(By.CSS_SELECTOR, "#filters button[type=submit]").click
-    )
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "#filters button[type=submit]"))
     assert "status=replied" in browser.current_url
     assert rows(browser) == ["关于培育专精特新企业梯队的提案"]
     shoot(browser, "2-list-filtered")
-    wait_for_next_page(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "办理状态：").click)
+    click_and_wait(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "办理状态："))
     assert "status=" not in browser.current_url
     assert len(rows(browser)) == 7
     shoot(browser, "3-list-filter-cleared")
@@ -43,7 +40,10 @@ def test_a_clerk_filters_searches_opens_and_exports(browser, live_server, demo, 
     for query, name in (("营商", "4-search-2-characters"), ("专精特新", "5-search-4-characters")):
         box = browser.find_element(By.CSS_SELECTOR, "header input[name=q]")
         box.clear()
-        wait_for_next_page(browser, partial(box.send_keys, query + "\n"))
+        box.send_keys(query)
+        # Submitted apart from the typing: an Enter typed with the text can leave chromedriver
+        # still holding the box when the page it submits has replaced it.
+        wait_for_next_page(browser, box.submit)
         marks = browser.find_elements(By.CSS_SELECTOR, ".passage mark")
         assert marks and all(mark.text == query for mark in marks)
         shoot(browser, name)
@@ -51,7 +51,7 @@ def test_a_clerk_filters_searches_opens_and_exports(browser, live_server, demo, 
     first_result = browser.find_element(
         By.CSS_SELECTOR, "table.proposals tbody td:nth-child(2) > a"
     )
-    wait_for_next_page(browser, first_result.click)
+    click_and_wait(browser, first_result)
     assert "专精特新" in browser.find_element(By.TAG_NAME, "h1").text + browser.page_source
     shoot(browser, "6-detail")
 

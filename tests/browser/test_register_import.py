@@ -5,7 +5,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from proposals.models import Proposal, RegisterImport, Session
-from tests.browser.conftest import shoot, sign_in, wait_for_next_page
+from tests.browser.conftest import click_and_wait, shoot, sign_in
 from tests.test_registers import xlsx
 
 ROWS = [
@@ -22,7 +22,7 @@ def upload(driver, live_server, path, session) -> None:
     Select(driver.find_element(By.NAME, "kind")).select_by_value("proposals")
     Select(driver.find_element(By.NAME, "session")).select_by_value(str(session.pk))
     driver.find_element(By.NAME, "file").send_keys(str(path))
-    wait_for_next_page(driver, driver.find_element(By.CSS_SELECTOR, "input[value=预览]").click)
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "input[value=预览]"))
 
 
 def results(driver) -> list[tuple[str, str]]:
@@ -48,16 +48,12 @@ def test_a_clerk_corrects_a_column_and_imports_a_register(browser, live_server, 
 
     Select(browser.find_element(By.NAME, "map-Sheet1-0")).select_by_visible_text("案号")
     Select(browser.find_element(By.NAME, "map-Sheet1-1")).select_by_visible_text("案由")
-    wait_for_next_page(
-        browser, browser.find_element(By.CSS_SELECTOR, "input[value=按这些列重新预览]").click
-    )
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "input[value=按这些列重新预览]"))
     assert results(browser) == [("第 3 行", "新增"), ("第 4 行", "新增"), ("第 5 行", "跳过")]
     assert not Proposal.objects.filter(session=session).exists()
     shoot(browser, "register-2-preview")
 
-    wait_for_next_page(
-        browser, browser.find_element(By.CSS_SELECTOR, "input[value=确认导入]").click
-    )
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "input[value=确认导入]"))
     assert "列对应关系已记住" in browser.page_source
     proposal = Proposal.objects.get(session=session, number=1)
     assert (proposal.title, proposal.is_key) == ("关于加快老旧小区改造的提案", True)

@@ -10,7 +10,7 @@ from selenium.webdriver.support.ui import Select
 from proposals.access import SYSTEM
 from proposals.models import Assignment
 from proposals.services import extension_request_create
-from tests.browser.conftest import shoot, sign_in, wait_for_next_page
+from tests.browser.conftest import click_and_wait, shoot, sign_in
 
 
 def test_a_clerk_refuses_an_overdue_extension_after_seeing_why(browser, live_server, demo):
@@ -31,13 +31,13 @@ def test_a_clerk_refuses_an_overdue_extension_after_seeing_why(browser, live_ser
         By.CSS_SELECTOR, f"input[name=_selected_action][value='{request.pk}']"
     ).click()
     Select(browser.find_element(By.NAME, "action")).select_by_value("refuse")
-    wait_for_next_page(browser, browser.find_element(By.NAME, "index").click)
+    click_and_wait(browser, browser.find_element(By.NAME, "index"))
     assert "已超期" in browser.page_source and "逾期延期" in browser.page_source
     shoot(browser, "requests-2-confirm-refusal")
-    wait_for_next_page(browser, browser.find_element(By.NAME, "apply").click)
+    click_and_wait(browser, browser.find_element(By.NAME, "apply"))
     assert "不批准须写明审批意见" in browser.page_source
     browser.find_element(By.NAME, "note").send_keys("材料齐全，请按原期限尽快答复")
-    wait_for_next_page(browser, browser.find_element(By.NAME, "apply").click)
+    click_and_wait(browser, browser.find_element(By.NAME, "apply"))
     assert "未批准：原期限" in browser.page_source
     shoot(browser, "requests-3-refused")
     request.refresh_from_db()

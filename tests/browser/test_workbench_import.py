@@ -8,7 +8,7 @@ from selenium.webdriver.common.by import By
 from proposals.access import SYSTEM
 from proposals.importing import LetterImporter
 from proposals.models import ImportRun, Reply
-from tests.browser.conftest import shoot, sign_in, wait_for_next_page
+from tests.browser.conftest import click_and_wait, shoot, sign_in
 
 SEEDS = Path(__file__).resolve().parents[2] / "fixtures" / "replies"
 
@@ -60,7 +60,7 @@ def test_a_clerk_uploads_previews_and_confirms_in_the_browser(browser, live_serv
     picker = browser.find_element(By.CSS_SELECTOR, "input[type=file][name=files]")
     picker.send_keys("\n".join(str(tmp_path / name) for name in files))
     shoot(browser, "import-1-upload")
-    wait_for_next_page(browser, browser.find_element(By.CSS_SELECTOR, "input[value=预览]").click)
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "input[value=预览]"))
 
     preview = rows(browser)
     assert preview["new.txt"][0] == "新增"
@@ -77,9 +77,7 @@ def test_a_clerk_uploads_previews_and_confirms_in_the_browser(browser, live_serv
     assert Reply.objects.count() == replies_before
     shoot(browser, "import-2-preview")
 
-    wait_for_next_page(
-        browser, browser.find_element(By.CSS_SELECTOR, "input[value=确认导入]").click
-    )
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "input[value=确认导入]"))
     assert "已按预览的文件导入" in browser.page_source
     done = rows(browser)
     assert {name: status for name, (status, _) in done.items()} == {
