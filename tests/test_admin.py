@@ -270,3 +270,18 @@ def test_approving_a_return_reassigns_in_the_same_step(clerk_client, make_propos
         reverse("admin:proposals_proposal_change", args=[assignment.proposal_id])
     ).content.decode()
     assert "现在轮到" in page and "主办单位：答复（焦作市商务局）" in page
+
+
+@pytest.mark.parametrize(
+    ("url", "title"),
+    [
+        ("admin:proposals_proposal_changelist", "提案/建议"),
+        ("admin:proposals_importrun_changelist", "答复函导入"),
+        ("admin:proposals_registerimport_changelist", "名单导入"),
+        ("admin:proposals_bureau_changelist", "承办单位"),
+    ],
+)
+def test_workbench_lists_are_titled_and_filtered_in_plain_chinese(clerk, url, title):
+    page = clerk.get(reverse(url)).content.decode()
+    assert f"<h1>{title}</h1>" in page
+    assert "来修改" not in page and "以 " not in page

@@ -40,6 +40,11 @@ class WorkbenchAdmin(admin.ModelAdmin):
 
     formfield_overrides = {models.DateField: {"widget": HintedAdminDateWidget}}
 
+    def changelist_view(self, request, extra_context=None):
+        # The list's name as its title: Django's "选择 提案/建议 来修改" reads as machine Chinese.
+        title = {"title": self.model._meta.verbose_name_plural}
+        return super().changelist_view(request, {**title, **(extra_context or {})})
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = SearchSelect(db_field, self.admin_site, using=kwargs.get("using"))

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from proposals.access import is_clerk, officer_bureau_id
+from proposals.admin.base import WorkbenchAdmin
 from proposals.importing import ImportStatus
 from proposals.models import ImportRun
 from proposals.services.imports import Upload, import_run_confirm, import_run_preview
@@ -41,7 +42,7 @@ class UploadForm(forms.Form):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(WorkbenchAdmin):
     list_display = ["__str__", "created_by", "bureau", "status", "confirmed_at", "file_count"]
     list_filter = ["status"]
     list_select_related = ["created_by", "bureau"]

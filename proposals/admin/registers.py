@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from proposals.access import is_clerk
+from proposals.admin.base import WorkbenchAdmin
 from proposals.exports import register_rows, workbook_response
 from proposals.forms import DateField
 from proposals.models import Body, RegisterImport, RegisterKind, Session
@@ -63,7 +64,7 @@ class ExportForm(forms.Form):
 
 
 @admin.register(RegisterImport)
-class RegisterImportAdmin(admin.ModelAdmin):
+class RegisterImportAdmin(WorkbenchAdmin):
     list_display = ["__str__", "kind", "created_by", "created_at", "status"]
     list_filter = ["kind", "status"]
     list_select_related = ["created_by"]
