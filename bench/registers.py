@@ -286,37 +286,13 @@ def benchmark(rows: int, database: str) -> dict:
         url = fresh_database(database, "bench_registers")
         env = dict(os.environ, DATABASE_URL=url, DEBUG="false", SECRET_KEY="bench-" + "x" * 40)
         figures = {}
+        register_args = ["proposals", "register.xlsx", "--term", "14", "--meeting", "5"]
+        register_args += ["--assign-on", "2026-01-20"]
         steps = [
             ("roster", ["members", "roster.xlsx"], len(members)),
             ("bureaus", ["bureaus", "bureaus.xlsx"], len(bureaus())),
-            (
-                "立案名单 + assignment",
-                [
-                    "proposals",
-                    "register.xlsx",
-                    "--term",
-                    "14",
-                    "--meeting",
-                    "5",
-                    "--assign-on",
-                    "2026-01-20",
-                ],
-                rows,
-            ),
-            (
-                "the same again (no-op)",
-                [
-                    "proposals",
-                    "register.xlsx",
-                    "--term",
-                    "14",
-                    "--meeting",
-                    "5",
-                    "--assign-on",
-                    "2026-01-20",
-                ],
-                rows,
-            ),
+            ("立案名单 + assignment", register_args, rows),
+            ("the same again (no-op)", register_args, rows),
         ]
         for name, args, count in steps:
             started = time.perf_counter()

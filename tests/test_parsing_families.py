@@ -10,16 +10,7 @@ from datetime import date
 import pytest
 
 from proposals.parsing import ParsedReply, Rejection, parse_text
-
-
-def comparable(reply: ParsedReply, field: str):
-    value = getattr(reply, field)
-    if field == "contacts":
-        return [(c.unit or "", c.name or "", c.phone or "") for c in value]
-    if field == "cc":
-        return [(c.recipient, c.copies) for c in value]
-    return value
-
+from tests.test_parsing_variations import comparable
 
 # --- The layout stage -------------------------------------------------------------------
 
