@@ -234,7 +234,7 @@ def register_rows(kind: str, *, body: str, region: str = "", session=None) -> tu
     elif kind == RegisterKind.MEMBERS:
         rows = [
             [m.name, m.sector, m.delegation, m.region, m.phone]
-            for m in Member.objects.filter(body=body, region=region).order_by("name")
+            for m in Member.objects.filter(body=body, region=region).order_by("name_pinyin", "name")
         ]
     elif kind == RegisterKind.BUREAUS:
         bureaus = Bureau.objects.filter(region=region).select_related("parent")

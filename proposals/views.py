@@ -209,7 +209,9 @@ class MemberListView(ListView):
     def get_queryset(self):
         members = members_with_figures(Proposal.objects.visible_to(self.request.user))
         name = self.request.GET.get("name", "").strip()
-        return members.filter(name__contains=name) if name else members
+        if name:
+            members = members.filter(name__contains=name)
+        return members.order_by("name_pinyin", "name", "pk")
 
 
 class HolderDetailView(DetailView):

@@ -31,9 +31,14 @@ class SessionAdmin(WorkbenchAdmin):
 
 @admin.register(Member)
 class MemberAdmin(WorkbenchAdmin):
-    list_display = ["name", "body", "region", "sector", "delegation", "phone"]
+    # The list, its pickers and its search boxes follow Member.Meta.ordering (by pinyin).
+    list_display = ["pinyin_ordered_name", "body", "region", "sector", "delegation", "phone"]
     list_filter = ["body", "region", blank_named("sector", "界别")]
     search_fields = ["name", "sector", "delegation"]
+
+    @admin.display(description="姓名", ordering="name_pinyin")
+    def pinyin_ordered_name(self, member):
+        return member.name
 
 
 class BureauAliasInline(LabelledInline):

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from proposals.members import KEY_LENGTH, pinyin_key
+
 
 class Body(models.TextChoices):
     CPPCC = "cppcc", "政协"
@@ -60,20 +62,40 @@ class Session(models.Model):
         return "提案" if self.body == Body.CPPCC else "建议"
 
 
+class MemberQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        # bulk_create skips save(): the letter importer creates proposers this way.
+        objs = list(objs)
+        for member in objs:
+            member.name_pinyin = pinyin_key(member.name)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Member(models.Model):
     """A CPPCC member (委员) or an NPC deputy (代表)."""
 
     name = models.CharField("姓名", max_length=64)
+    name_pinyin = models.CharField(
+        "姓名拼音",
+        max_length=KEY_LENGTH,
+        blank=True,
+        editable=False,
+        help_text="按拼音排序用，保存时由姓名生成。",
+    )
     body = models.CharField("机构", max_length=8, choices=Body.choices)
     region = models.CharField("地区", max_length=64, blank=True)
     sector = models.CharField("界别", max_length=64, blank=True)
     delegation = models.CharField("代表团", max_length=64, blank=True)
     phone = models.CharField("联系电话", max_length=64, blank=True)
 
+    objects = MemberQuerySet.as_manager()
+
     class Meta:
         verbose_name = "委员/代表"
         verbose_name_plural = "委员/代表"
-        ordering = ["region", "name"]
+        # Clerks look names up by pinyin; code-point order scatters them.
+        ordering = ["region", "name_pinyin", "name"]
+        indexes = [models.Index(fields=["region", "name_pinyin"], name="member_pinyin_idx")]
         # Imported letters name proposers only by name, so a name is the member's key within
         # one body of one region; namesakes are told apart by a clerk editing the name.
         constraints = [
@@ -83,6 +105,14 @@ class Member(models.Model):
     def __str__(self) -> str:
         title = "委员" if self.body == Body.CPPCC else "代表"
         return f"{self.name}{title}"
+
+    def save(self, *args, **kwargs):
+        # The sort key follows the name through every door (admin, registers, letters, demo).
+        self.name_pinyin = pinyin_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_pinyin"}
+        super().save(*args, **kwargs)
 
 
 class BureauQuerySet(models.QuerySet):
