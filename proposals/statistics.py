@@ -338,6 +338,27 @@ class SessionReport:
         ]
 
     @property
+    def headline(self) -> list[tuple[str, str, str]]:
+        """(label, rate, what it is over) of the rates a leader reads first; the same figures
+        as the overview's rows of those names."""
+        overall = self.overall
+        satisfaction = overall.satisfaction
+        satisfied = "满意和基本满意"
+        return [
+            ("办复率", _percent(overall.reply_rate), f"已答复 {overall.replied}/{overall.total} 件"),
+            (
+                "按期办复率",
+                _percent(overall.on_time_rate),
+                f"按期 {overall.timeliness[ON_TIME]}/{overall.due} 件",
+            ),
+            (
+                f"{satisfied}率",
+                _percent(satisfaction.rate(*dict(SATISFACTION_RATES)[satisfied])),
+                f"已反馈 {satisfaction.answered} 件，反馈率 {_percent(satisfaction.response_rate)}",
+            ),
+        ]
+
+    @property
     def overview(self) -> Table:
         overall, kind, counts = self.overall, self.kind, self.dispositions
         satisfaction = overall.satisfaction

@@ -80,6 +80,7 @@ class HomeView(TemplateView):
         if role == Role.VIEWER:
             return {
                 "title": "重点提案",
+                "rates": session_report(session, visible, today=today).headline,
                 "tasks": todo.key_items(visible, session, today),
                 "overdue_bureaus": todo.overdue_by_bureau(visible, session, today),
             }

@@ -128,6 +128,22 @@ def test_a_leaders_home_watches_key_items_and_overdue_bureaus(client, viewer_use
     counts_match_their_lists(client, to_do["tasks"])
 
 
+def test_a_leaders_home_heads_with_the_sessions_rates_as_the_statistics_give_them(
+    client, viewer_user, day
+):
+    # Five filed: one replied (its letter undated, so outside the on-time rate), two overdue,
+    # one waiting, one unassigned; the replied one's proposer answered 不满意.
+    client.force_login(viewer_user)
+    assert client.get(reverse("home")).context["to_do"]["rates"] == [
+        ("办复率", "20.0%", "已答复 1/5 件"),
+        ("按期办复率", "0.0%", "按期 0/2 件"),
+        ("满意和基本满意率", "0.0%", "已反馈 1 件，反馈率 100.0%"),
+    ]
+    overview = client.get(reverse("statistics")).context["report"].overview
+    shown = {row[0][0]: row[3][0] for row in overview.shown_rows}
+    assert shown["已答复（办复率）"] == "20.0%" and shown["按期答复（按期办复率）"] == "0.0%"
+
+
 def test_the_public_home_has_no_to_do_list(client, day):
     assert client.get(reverse("home")).context["to_do"] == {}
 
