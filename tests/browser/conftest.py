@@ -1,6 +1,7 @@
 """Headless Chromium for the browser tests: Debian's chromium through its chromedriver.
 
-Each step saves a screenshot under screenshots/ (see README) for a person to look at.
+Each step saves a screenshot under screenshots/ (see README) for a person to look at, and runs
+axe-core (npm, pinned in package.json) on the page: no serious or critical violation.
 Skipped where chromium or chromedriver is not installed, unless REQUIRE_BROWSER is set
 (.ci/run sets it, after installing both from Debian).
 """
@@ -17,7 +18,10 @@ from django.utils import timezone
 from proposals.demo import demo_proposals_ensure
 from proposals.roles import Role, login_ensure
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "screenshots"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SERIOUS = {"serious", "critical"}
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -25,6 +29,8 @@ if not (Path(CHROMEDRIVER).exists() and Path(CHROMIUM).exists()):
     if os.environ.get("REQUIRE_BROWSER"):
         raise RuntimeError("REQUIRE_BROWSER is set but chromium/chromedriver are not installed")
     collect_ignore_glob = ["test_*.py"]
+elif not AXE.exists() and os.environ.get("REQUIRE_BROWSER"):
+    raise RuntimeError("REQUIRE_BROWSER is set but axe-core is not installed: run npm ci")
 
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
@@ -69,9 +75,28 @@ def demo(transactional_db):
     return demo_proposals_ensure(timezone.localdate())
 
 
+def serious_violations(driver) -> list[tuple]:
+    """axe-core's serious and critical findings on the current page: (rule, help, where)."""
+    driver.execute_script(AXE.read_text())
+    found = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']})"
+        ".then(r => done(r.violations), e => done([{id: 'axe-error', impact: 'critical',"
+        " help: String(e), nodes: []}]));"
+    )
+    return [
+        (v["id"], v["help"], [node["target"] for node in v["nodes"]][:3])
+        for v in found
+        if v["impact"] in SERIOUS
+    ]
+
+
 def shoot(driver, name: str) -> None:
+    """Save the page as screenshots/<name>.png and check it with axe-core (where installed)."""
     SCREENSHOTS.mkdir(exist_ok=True)
     driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+    if AXE.exists():
+        assert serious_violations(driver) == [], name
 
 
 def wait_for_next_page(driver, action) -> None:

@@ -1,44 +1,20 @@
 """axe-core (npm, pinned in package.json) on every page each kind of reader opens, on a desktop
 and a phone-sized window: no serious or critical violation."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from proposals.models import Bureau, HeldLetter, Member, Proposal
 from proposals.roles import Role, login_ensure
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import AXE, serious_violations, sign_in
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-if not AXE.exists():
-    if os.environ.get("REQUIRE_BROWSER"):
-        raise RuntimeError("REQUIRE_BROWSER is set but axe-core is not installed: run npm ci")
-    pytestmark = pytest.mark.skip(reason="axe-core not installed (npm ci)")
-
-SERIOUS = {"serious", "critical"}
-
-
-def violations(driver) -> list[tuple]:
-    driver.execute_script(AXE.read_text())
-    found = driver.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {resultTypes: ['violations']})"
-        ".then(r => done(r.violations), e => done([{id: 'axe-error', impact: 'critical',"
-        " help: String(e), nodes: []}]));"
-    )
-    return [
-        (v["id"], v["help"], [node["target"] for node in v["nodes"]][:3])
-        for v in found
-        if v["impact"] in SERIOUS
-    ]
+pytestmark = pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed (npm ci)")
 
 
 def check(driver, live_server, paths: list[str]) -> dict:
     problems = {}
     for path in paths:
         driver.get(live_server.url + path)
-        found = violations(driver)
+        found = serious_violations(driver)
         if found:
             problems[path] = found
     return problems
