@@ -345,7 +345,11 @@ class SessionReport:
         satisfaction = overall.satisfaction
         satisfied = "满意和基本满意"
         return [
-            ("办复率", _percent(overall.reply_rate), f"已答复 {overall.replied}/{overall.total} 件"),
+            (
+                "办复率",
+                _percent(overall.reply_rate),
+                f"已答复 {overall.replied}/{overall.total} 件",
+            ),
             (
                 "按期办复率",
                 _percent(overall.on_time_rate),
@@ -385,7 +389,13 @@ class SessionReport:
                 for key, label in TIMELINESS_LABELS.items()
                 if key != ON_TIME
             ],
-            ["答复用时中位数（天）", overall.median_days, None, None, "交办至首次答复"],
+            [
+                "答复用时中位数（天）",
+                overall.median_days,
+                None,
+                None,
+                "交办至首次答复；答复日期早于交办日期的不计",
+            ],
             *[
                 [
                     f"办理结果：{label}",
@@ -632,6 +642,9 @@ def _classified(row: dict) -> Row:
     else:
         timeliness = OVERDUE if row["is_overdue"] else PENDING
     assigned_on = row["assigned_on"]
+    # A letter dated before its assignment is a date typed or read wrongly (or a register
+    # assigned on a guessed day): its days to reply say nothing, so it stays out of the median.
+    known = replied_on and assigned_on and replied_on >= assigned_on
     return Row(
         pk=row["pk"],
         category=row["category"] or "未分类",
@@ -642,7 +655,7 @@ def _classified(row: dict) -> Row:
         replied=bool(row["is_replied"]),
         timeliness=timeliness,
         grade=row["grade_code"] or NO_GRADE,
-        days_to_reply=(replied_on - assigned_on).days if replied_on and assigned_on else None,
+        days_to_reply=(replied_on - assigned_on).days if known else None,
     )
 
 

@@ -108,6 +108,17 @@ def test_median_days_to_reply_counts_from_assignment(session_items):
     assert report().overall.median_days == 89
 
 
+def test_a_reply_dated_before_its_assignment_stays_out_of_the_median(
+    make_proposal, make_assignment, make_reply
+):
+    # Assigned 89 days before DUE_PAST (see above); one letter dated 400 days before that.
+    for replied_on in (DUE_PAST - timedelta(days=489), DUE_PAST - timedelta(days=59)):
+        proposal = make_proposal()
+        make_assignment(proposal, due_on=DUE_PAST)
+        make_reply(proposal, reply_date=replied_on)
+    assert report().overall.median_days == 30
+
+
 def test_small_bureaus_are_listed_but_not_ranked(session_items, bureau, small_bureau):
     by_bureau = {tally.name: tally for tally in report().by_bureau}
     main, small = by_bureau[bureau.name], by_bureau[small_bureau.name]
