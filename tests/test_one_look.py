@@ -30,3 +30,9 @@ def test_the_workbench_speaks_plain_chinese_not_djangos_stock_phrases(clerk, mak
         assert stock not in page, stock
     change = clerk.get(reverse("admin:proposals_proposal_add")).content.decode()
     assert "新增提案/建议" in change and "保存并新增下一件" in change
+
+
+def test_the_workbench_lists_its_tables_in_the_order_of_a_clerks_work(clerk, db):
+    models = clerk.get(reverse("admin:index")).context["app_list"][0]["models"]
+    names = [model["name"] for model in models]
+    assert names[:5] == ["提案/建议", "交办", "答复", "答复函导入", "待补全来函"]
