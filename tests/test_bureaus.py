@@ -255,3 +255,19 @@ def test_proposals_of_two_regions_are_assigned_separately(clerk, make_proposal):
     data = {"action": "assign", "_selected_action": [p.pk for p in proposals]}
     page = clerk.post(reverse(PROPOSALS) + "?attention=all", data, follow=True)
     assert "请按地区分别交办" in page.content.decode()
+
+
+def test_no_door_assigns_a_proposal_to_another_regions_bureau(clerk, make_proposal):
+    elsewhere = Bureau.objects.create(region="新乡市", name="新乡市商务局")
+    proposal = make_proposal()
+    with pytest.raises(ValidationError, match="只能交给焦作市的单位"):
+        assignment_create(
+            proposal=proposal, bureau=elsewhere, role="lead", assigned_on=None, actor=SYSTEM
+        )
+    # The workbench's own assignment form goes through the same check.
+    page = clerk.post(
+        reverse("admin:proposals_assignment_add"),
+        {"proposal": proposal.pk, "bureau": elsewhere.pk, "role": "lead"},
+    ).content.decode()
+    assert "只能交给焦作市的单位" in page
+    assert not Assignment.objects.exists()

@@ -46,6 +46,11 @@ def assignment_check(
 
     `existing`: the proposal's assignments, returned ones included, when the caller has them.
     """
+    region = proposal.session.region
+    if bureau.region and region and bureau.region != region:
+        raise ValidationError(
+            f"{bureau}是{bureau.region}的单位，{proposal}只能交给{region}的单位。"
+        )
     if existing is None:
         existing = list(proposal.assignments.all())
     if role == Assignment.Role.LEAD and any(
