@@ -44,8 +44,10 @@ def run(args: list[str]) -> int:
     manage = [PYTHON, "manage.py"]
     sh(*manage, "migrate", "--noinput")
     # The demo session's registers (fixtures/registers, made by bench/registers.py), its
-    # proposals assigned a month ago as the 立案名单 says; then the sample replies.
-    assigned_on = (date.today() - timedelta(days=30)).isoformat()
+    # proposals assigned five months ago as the 立案名单 says; then the sample replies.
+    # setup_demo then takes the session through those months (proposals.demo): most replied,
+    # some late or overdue, extensions still possible under the six-month cap.
+    assigned_on = (date.today() - timedelta(days=150)).isoformat()
     for kind, name, *more in [
         ("categories", "类别.csv"),
         ("sectors", "界别.csv"),

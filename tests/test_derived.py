@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from proposals import derived
 from proposals.access import SYSTEM
-from proposals.demo import demo_proposals_ensure
+from proposals.demo.seven import demo_proposals_ensure
 from proposals.importing import LetterImporter
 from proposals.masking import masked
 from proposals.models import (

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from proposals.demo import demo_proposals_ensure
+from proposals.demo.seven import demo_proposals_ensure
 from proposals.roles import Role, login_ensure
 
 ROOT = Path(__file__).resolve().parents[2]

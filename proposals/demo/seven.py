@@ -1,11 +1,18 @@
-"""Demo proposals in every handling state, dated relative to today, made through the services."""
+"""Seven small demo proposals (901–907), one per handling state, for the browser tests."""
 
 from datetime import date, timedelta
 
 from proposals.access import SYSTEM
 from proposals.deadlines import add_months
+from proposals.demo.letters import demo_letters, topic_of
 from proposals.derived import service
-from proposals.models import Body, Bureau, Member, Proposal, Session
+from proposals.models import (
+    Body,
+    Bureau,
+    Member,
+    Proposal,
+    Session,
+)
 from proposals.services import (
     LetterContent,
     co_handler_opinion_record,
@@ -75,7 +82,7 @@ def demo_proposals_ensure(today: date) -> list[Proposal]:
                 values={
                     "proposed_grade_id": grade,
                     "reply_date": replied_on,
-                    "text": f"{proposer}委员：\n您提出的“{title}”收悉，现答复如下：……",
+                    "text": letter_text(proposer, title),
                 }
             ),
             actor=SYSTEM,
@@ -93,3 +100,20 @@ def demo_proposals_ensure(today: date) -> list[Proposal]:
                 actor=SYSTEM,
             )
     return created
+
+
+def letter_text(proposer: str, title: str) -> str:
+    """A short reply from the real 工信 letters' paragraphs (the seven are all its proposals)."""
+    paragraphs = demo_letters()["经济发展"]
+    body = [
+        text.replace("{我局}", "我局").replace("{topic}", topic_of(title))
+        for text in paragraphs.work[:2]
+    ]
+    return "\n".join(
+        [
+            f"{proposer}委员：",
+            f"您提出的《{title}》收悉，现答复如下：",
+            *body,
+            f"感谢您对{paragraphs.field}工作的关心和支持。",
+        ]
+    )
