@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Set up and run the tracker with nothing but python3.
 
-    python3 dev.py run     # venv, install, migrate, sample registers and replies, demo logins, serve
+    python3 dev.py run     # venv, install, migrate, demo session and logins, serve with a job worker
     python3 dev.py test    # venv, install, run the whole test suite (extra args go to pytest)
 
 Both create `.venv/` on first use and reinstall only when a requirements file changes.
@@ -75,7 +75,16 @@ def run(args: list[str]) -> int:
         f"\n网页：http://{address}/  工作台：http://{address}/admin/（使用上面的演示账号登录）",
         flush=True,
     )
-    os.execv(PYTHON, [str(PYTHON), "manage.py", "runserver", address])
+    # Uploads, previews, imports and large exports run as background jobs (django-tasks):
+    # one worker beside the development server, stopped with it.
+    worker = subprocess.Popen([str(PYTHON), "manage.py", "db_worker"], cwd=ROOT)
+    try:
+        return subprocess.run([str(PYTHON), "manage.py", "runserver", address], cwd=ROOT).returncode
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
 
 
 def test(args: list[str]) -> int:

@@ -12,14 +12,22 @@ tables are small.
 
 import csv
 import re
+import tempfile
 import unicodedata
+import uuid
 from collections.abc import Iterable, Iterator
 from datetime import date
 from io import BytesIO
 from urllib.parse import quote
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -35,7 +43,9 @@ from proposals.models import (
     RegisterKind,
     Sector,
 )
+from proposals.models.imports import ExportJob
 from proposals.registers.columns import COLUMNS
+from proposals.tasks import JobProgress, export_write_job, job_finish, job_queue
 
 HEADERS = [
     "会议",
@@ -269,3 +279,87 @@ def _register_proposal(proposal: Proposal) -> list:
 
 def _name(bureau) -> str:
     return bureau.name if bureau else ""
+
+
+# Big exports, written by a background job (proposals.tasks.export_write_job).
+
+EXPORT_PROGRESS_ROWS = 500  # rows between progress writes (JobProgress also limits by time)
+
+
+def proposals_xlsx(
+    *, user, selected, query: dict | None = None, filename: str = "提案办理情况"
+) -> HttpResponse:
+    """The XLSX of the `selected` proposals: sent at once up to EXPORT_INLINE_ROWS rows;
+    past that written by a job, the answer a redirect to the job's page, where its file is
+    downloaded when ready.
+
+    `query` says how the job finds the same proposals again, as `user` may see them: the
+    list's filter parameters {"filter": {name: [values]}}, or by default their ids.
+    """
+    if selected.count() <= settings.EXPORT_INLINE_ROWS:
+        rows = proposal_rows(export_queryset(selected).iterator(chunk_size=2000))
+        return xlsx_response(rows, filename)
+    if query is None:
+        query = {"pk": list(selected.order_by("pk").values_list("pk", flat=True))}
+    export = export_job_start(user=user, query=query, name=filename)
+    return redirect("admin:proposals_exportjob_change", export.pk)
+
+
+def export_job_start(*, user, query: dict, name: str) -> ExportJob:
+    """Record an export to write and queue its job; return it."""
+    with transaction.atomic():
+        export = ExportJob.objects.create(created_by=user, name=name, query=query)
+        job_queue(export, export_write_job)
+    return export
+
+
+def export_selected(export: ExportJob):
+    """The proposals an export job writes, found again as its owner may see them. Raises
+    ValidationError if the list's filters no longer read."""
+    from types import SimpleNamespace
+
+    from django.http import QueryDict
+
+    from proposals.filters import ProposalExportFilter
+
+    visible = Proposal.objects.visible_to(export.created_by)
+    if "pk" in export.query:
+        return visible.filter(pk__in=export.query["pk"])
+    data = QueryDict(mutable=True)
+    for name, values in export.query.get("filter", {}).items():
+        data.setlist(name, values)
+    filterset = ProposalExportFilter(
+        data, queryset=visible, request=SimpleNamespace(user=export.created_by)
+    )
+    if not filterset.is_valid():
+        raise ValidationError("筛选条件有误，请回到列表重新导出。")
+    return Proposal.objects.filter(pk__in=filterset.qs.values("pk"))
+
+
+def export_job_write(*, export: ExportJob) -> ExportJob:
+    """The export job's work: write the proposals to an XLSX file under MEDIA_ROOT/exports/,
+    row by row (openpyxl's write-only mode keeps rows on disk, not in memory), recording its
+    progress; return the export."""
+    selected = export_selected(export)
+    total = selected.count()
+    progress = JobProgress(export)
+    progress(0, total, force=True)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_sheet_name("提案办理情况"))
+    sheet.append(HEADERS)
+    written = 0
+    for row in proposal_rows(export_queryset(selected).iterator(chunk_size=2000)):
+        sheet.append([_cell(value) for value in row])
+        written += 1
+        if written % EXPORT_PROGRESS_ROWS == 0:
+            progress(written)
+    with tempfile.TemporaryFile(suffix=".xlsx") as file:
+        workbook.save(file)
+        file.seek(0)
+        path = default_storage.save(f"exports/{uuid.uuid4().hex}.xlsx", File(file))
+    try:
+        job_finish(export, file=path, processed=written, total=written)
+    except BaseException:
+        default_storage.delete(path)
+        raise
+    return export

@@ -35,12 +35,23 @@ def _permissions(codenames: list[str]) -> list[Permission]:
     )
 
 
+def _login_unlock_permissions() -> list[Permission]:
+    """A clerk sees who is locked out after failed sign-ins and unlocks them (django-axes'
+    AccessAttempt rows, tracker/lockout.py): view and delete."""
+    return list(
+        Permission.objects.filter(
+            content_type__app_label="axes",
+            codename__in=["view_accessattempt", "delete_accessattempt"],
+        )
+    )
+
+
 @transaction.atomic
 def roles_ensure() -> dict[Role, Group]:
     """Create the three groups (or reset their permissions) and return them."""
     proposals_app = Permission.objects.filter(content_type__app_label="proposals")
     clerk, _ = Group.objects.get_or_create(name=CLERK_GROUP)
-    clerk.permissions.set(proposals_app)
+    clerk.permissions.set([*proposals_app, *_login_unlock_permissions()])
     viewer, _ = Group.objects.get_or_create(name=VIEWER_GROUP)
     viewer.permissions.set(proposals_app.filter(Q(codename__startswith="view_")))
     bureau, _ = Group.objects.get_or_create(name=BUREAU_GROUP)

@@ -27,9 +27,9 @@ from proposals.exports import (
     csv_response,
     export_queryset,
     proposal_rows,
+    proposals_xlsx,
     report_workbook_response,
     workbook_response,
-    xlsx_response,
 )
 from proposals.filters import ProposalExportFilter, ProposalFilter
 from proposals.forms import StatisticsForm
@@ -129,9 +129,8 @@ class ProposalListView(FilterView):
 
 
 class ProposalExportView(LoginRequiredMixin, View):
-    """The proposal list as filtered, every row, as CSV (streamed) or XLSX."""
-
-    responders = {"csv": csv_response, "xlsx": xlsx_response}
+    """The proposal list as filtered, every row, as CSV (streamed) or XLSX (past
+    EXPORT_INLINE_ROWS rows written by a job, with a page to wait on and download from)."""
 
     def get(self, request, file_format):
         filterset = ProposalExportFilter(
@@ -140,8 +139,11 @@ class ProposalExportView(LoginRequiredMixin, View):
         if not filterset.is_valid():
             raise Http404("筛选条件有误")
         selected = Proposal.objects.filter(pk__in=filterset.qs.values("pk"))
+        if file_format == "xlsx":
+            query = {"filter": dict(request.GET.lists())}
+            return proposals_xlsx(user=request.user, selected=selected, query=query)
         rows = proposal_rows(export_queryset(selected).iterator(chunk_size=EXPORT_CHUNK))
-        return self.responders[file_format](rows, "提案办理情况")
+        return csv_response(rows, "提案办理情况")
 
 
 class ProposalDetailView(DetailView):

@@ -22,6 +22,13 @@ from proposals.services.replies import reply_from_letter
 _numbers = count(1)
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads and exports a test stores go to its own folder, not the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def session(db) -> Session:
     return Session.objects.create(body=Body.CPPCC, region="焦作市", term=14, meeting=5)

@@ -1,4 +1,7 @@
-"""Importing letters in the admin: limits, a preview that writes nothing, a faithful confirm."""
+"""Importing letters in the admin: limits, a preview that writes nothing, a faithful confirm.
+
+The preview and the import are background jobs: each step here runs the worker, then reads
+the run's page as the clerk's browser does when it reloads."""
 
 import io
 import zipfile
@@ -14,6 +17,7 @@ from proposals.models import Assignment, Bureau, ImportedFile, ImportRun, Propos
 from proposals.roles import Role, login_ensure
 from proposals.services import proposal_save, proposals_assign
 from tests.letters import ISSUER_ONLY_OUR_BUREAU
+from tests.test_jobs import run_worker
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures/replies"
 ADD = "admin:proposals_importrun_add"
@@ -24,8 +28,23 @@ def seed(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(path.name, path.read_bytes())
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def upload(client, *files):
-    return client.post(reverse(ADD), {"files": list(files)}, follow=True)
+    """Upload, let the worker build the preview, and return the run's page."""
+    page = client.post(reverse(ADD), {"files": list(files)}, follow=True)
+    run_worker()
+    return client.get(page.request["PATH_INFO"])
+
+
+def confirm(client, run):
+    """Confirm and let the worker import; return the page the confirm led to."""
+    page = client.post(reverse("admin:proposals_importrun_confirm", args=[run.pk]), follow=True)
+    run_worker()
+    return page
 
 
 def domain_rows() -> tuple:
@@ -48,14 +67,16 @@ def test_the_preview_writes_nothing_and_says_what_would_happen(clerk):
 def test_the_confirm_writes_exactly_what_the_preview_showed(clerk):
     upload(clerk, seed("000"), seed("003"), seed("004"), seed("000"))
     run = ImportRun.objects.get()
-    clerk.post(reverse("admin:proposals_importrun_confirm", args=[run.pk]))
+    assert "已开始按预览的文件导入" in confirm(clerk, run).content.decode()
+    page = clerk.get(reverse("admin:proposals_importrun_change", args=[run.pk]))
+    assert "按预览的文件导入，结果见下表" in page.content.decode()
     files = list(run.files.all())
     assert [f.status for f in files] == [f.preview_status for f in files]
     assert [f.status for f in files] == ["imported", "imported", "rejected", "unchanged"]
     assert Reply.objects.count() == 2
     run.refresh_from_db()
     assert run.status == "confirmed" and run.confirmed_at
-    page = clerk.post(reverse("admin:proposals_importrun_confirm", args=[run.pk]), follow=True)
+    page = confirm(clerk, run)
     assert "已经确认过" in page.content.decode()
     assert Reply.objects.count() == 2
 
@@ -89,10 +110,10 @@ def test_a_file_that_cannot_be_read_is_refused_on_its_own(clerk, upload_file, me
     page = upload(clerk, seed("000"), upload_file)
     assert message in page.content.decode()
     run = ImportRun.objects.get()
-    outcomes = [(f.preview_status, f.data == b"") for f in run.files.all()]
+    outcomes = [(f.preview_status, f.stored.name == "") for f in run.files.all()]
     assert outcomes[0] == ("imported", False)
     assert outcomes[1][0] == "rejected"
-    clerk.post(reverse("admin:proposals_importrun_confirm", args=[run.pk]))
+    confirm(clerk, run)
     assert Reply.objects.count() == 1
 
 
@@ -123,7 +144,7 @@ def test_a_bureau_officer_imports_only_their_replies_to_what_is_assigned_to_them
     assert "未交办给本单位" in outcomes["001_4a0811232a8ce13d.txt"][1]
     assert "只能导入本单位" in outcomes["003_8e3784263eeb7afc.txt"][1]
     assert outcomes["ours.txt"][0] == "rejected"  # No. 301 is not in the system
-    client.post(reverse("admin:proposals_importrun_confirm", args=[run.pk]))
+    confirm(client, run)
     assert list(Reply.objects.values_list("proposal__number", "bureau__name")) == [
         (252, "焦作市工业和信息化局")
     ]

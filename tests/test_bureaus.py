@@ -206,7 +206,7 @@ def test_a_bureau_under_its_duplicate_takes_the_duplicates_place(commerce, dupli
 def test_the_bureau_list_puts_bureaus_to_review_first_with_a_badge(clerk, bureau, duplicate):
     page = clerk.get(reverse(BUREAUS)).content.decode()
     assert page.index("市商务局") < page.index("焦作市工业和信息化局")
-    assert '<span style="background:#f0ad4e' in page and "icon-yes.svg" not in page
+    assert '<span class="review-badge">待核实</span>' in page and "icon-yes.svg" not in page
 
 
 def test_the_merge_page_lists_what_will_move_and_offers_the_regions_bureaus(

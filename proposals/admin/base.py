@@ -86,6 +86,10 @@ class VisibleProposalsAdmin(WorkbenchAdmin):
         visible = Proposal.objects.visible_to(request.user)
         if not self.proposal_path:
             return queryset & visible
+        if not visible.query.has_filters():
+            # Every proposal (a clerk, a viewer): no subquery of every proposal's id, which made
+            # each count and page of a list of replies or assignments join the whole table.
+            return queryset
         return queryset.filter(**{f"{self.proposal_path}__in": visible.values("pk")})
 
     def _is_others(self, request, obj) -> bool:
@@ -271,7 +275,7 @@ def proposal_label(proposal) -> str:
 
 def in_red(text: str):
     """A warning in a list column, in the admin's error colour."""
-    return format_html('<strong style="color: var(--error-fg)">{}</strong>', text)
+    return format_html('<strong class="warning-text">{}</strong>', text)
 
 
 def today():

@@ -127,7 +127,7 @@ class HeldLetterAdmin(SavedByServiceAdmin):
 
     @admin.display(description="来函全文")
     def letter_text(self, held):
-        return format_html('<div style="white-space: pre-wrap">{}</div>', held.text)
+        return format_html('<div class="letter-text">{}</div>', held.text)
 
 
 def _named_in(held: HeldLetter) -> tuple[int | None, int | None]:

@@ -96,7 +96,7 @@ class BureauAdmin(WorkbenchAdmin):
         if not bureau.needs_review:
             return ""
         return format_html(
-            '<span style="background:#f0ad4e;color:#000;padding:1px 6px;border-radius:3px">{}</span>',
+            '<span class="review-badge">{}</span>',
             "待核实",
         )
 

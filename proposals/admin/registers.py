@@ -11,18 +11,25 @@ from django.urls import path
 
 from proposals.access import is_clerk
 from proposals.admin.base import WorkbenchAdmin
+from proposals.admin.imports import job_context, job_page, upload_may_retry
 from proposals.exports import register_rows, workbook_response
 from proposals.forms import DateField
 from proposals.models import Body, RegisterImport, RegisterKind, Session
+from proposals.models.imports import JobKind, JobStatus
 from proposals.registers.columns import labels
+from proposals.services.imports import MAX_FILE_BYTES, Upload, upload_runs_delete
 from proposals.services.registers import (
     RowStatus,
     register_import_confirm,
-    register_import_preview,
     register_import_remap,
+    register_import_retry,
+    register_import_upload,
 )
+from proposals.uploads import Limits, capped_upload_view
 
 NOT_IMPORTED = ""
+# One spreadsheet; a register of 50,000 rows is a few MB.
+UPLOAD_LIMITS = Limits(file_bytes=MAX_FILE_BYTES, total_bytes=MAX_FILE_BYTES, files=1)
 
 
 class UploadForm(forms.Form):
@@ -65,7 +72,7 @@ class ExportForm(forms.Form):
 
 @admin.register(RegisterImport)
 class RegisterImportAdmin(WorkbenchAdmin):
-    list_display = ["__str__", "kind", "created_by", "created_at", "status"]
+    list_display = ["__str__", "kind", "created_by", "created_at", "status", "progress"]
     list_filter = ["kind", "status"]
     list_select_related = ["created_by"]
 
@@ -84,9 +91,24 @@ class RegisterImportAdmin(WorkbenchAdmin):
     def has_delete_permission(self, request, obj=None):
         return is_clerk(request.user)
 
+    @admin.display(description="进度")
+    def progress(self, run):
+        return run.job_summary()
+
+    def delete_model(self, request, obj):
+        upload_runs_delete([obj])
+
+    def delete_queryset(self, request, queryset):
+        upload_runs_delete(queryset)
+
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
+            path(
+                "<path:object_id>/retry/",
+                view(self.retry_view),
+                name="proposals_registerimport_retry",
+            ),
             path(
                 "<path:object_id>/confirm/",
                 view(self.confirm_view),
@@ -101,30 +123,42 @@ class RegisterImportAdmin(WorkbenchAdmin):
             *super().get_urls(),
         ]
 
+    @capped_upload_view(UPLOAD_LIMITS)
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
             raise PermissionDenied
         posted = request.method == "POST"
         form = UploadForm(request.POST, request.FILES) if posted else UploadForm()
-        if form.is_valid():
+        # Known once request.POST has been read, as the form above did.
+        report = request.upload_report
+        refusal = report.stopped or "；".join(reason for _, reason in report.skipped.values())
+        if posted and refusal:
+            # Say why, with what the clerk chose still chosen (a stopped upload may have lost
+            # the fields after the file: they start again from their defaults).
+            form = UploadForm(initial=request.POST.dict())
+        elif form.is_valid():
             data = form.cleaned_data
             try:
-                run = register_import_preview(
+                run = register_import_upload(
                     kind=data["kind"],
                     body=data["body"],
                     region=data["region"],
                     session=data["session"],
                     assigned_on=data["assigned_on"],
-                    file_name=data["file"].name,
-                    data=data["file"].read(),
+                    upload=Upload(data["file"].name, file=data["file"]),
                     actor=request.user,
                 )
             except ValidationError as error:
                 form.add_error("file", error)
             else:
+                self.message_user(request, "已上传，正在预览；完成后在本页列出每一行的结果。")
                 return redirect("admin:proposals_registerimport_change", run.pk)
         return self._page(
-            request, "admin/proposals/registerimport/upload.html", "上传名单", form=form
+            request,
+            "admin/proposals/registerimport/upload.html",
+            "上传名单",
+            form=form,
+            refusal=refusal,
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -146,10 +180,18 @@ class RegisterImportAdmin(WorkbenchAdmin):
         counts = {label: 0 for label in RowStatus.LABELS.values()}
         for outcome in run.outcomes:
             counts[RowStatus.LABELS[outcome["status"]]] += 1
-        return self._page(
+        ready = (
+            run.status == RegisterImport.Status.PREVIEW
+            and run.job_kind == JobKind.PREVIEW
+            and run.job_status == JobStatus.DONE
+            and not run.files_purged_at
+            and self.has_add_permission(request)
+        )
+        response = self._page(
             request,
             "admin/proposals/registerimport/preview.html",
             f"名单导入：{run}",
+            **job_context(request, run, may_retry=upload_may_retry(request, self, run)),
             run=run,
             original=run,
             sheets=sheets,
@@ -159,9 +201,10 @@ class RegisterImportAdmin(WorkbenchAdmin):
                 {**outcome, "label": RowStatus.LABELS[outcome["status"]]}
                 for outcome in run.outcomes
             ],
-            can_confirm=run.status == RegisterImport.Status.PREVIEW
-            and self.has_add_permission(request),
+            shown=run.job_status == JobStatus.DONE or run.job_kind == JobKind.IMPORT,
+            can_confirm=ready,
         )
+        return job_page(response, request, run)
 
     def remap_view(self, request, object_id):
         run = self._posted_run(request, object_id)
@@ -175,7 +218,7 @@ class RegisterImportAdmin(WorkbenchAdmin):
             }
         try:
             register_import_remap(run=run, mappings=mappings, actor=request.user)
-            self.message_user(request, "已按新的列对应关系重新预览。", messages.SUCCESS)
+            self.message_user(request, "正在按新的列对应关系重新预览。", messages.SUCCESS)
         except ValidationError as error:
             self.message_user(request, error.messages[0], messages.ERROR)
         return redirect("admin:proposals_registerimport_change", run.pk)
@@ -184,9 +227,16 @@ class RegisterImportAdmin(WorkbenchAdmin):
         run = self._posted_run(request, object_id)
         try:
             register_import_confirm(run=run, actor=request.user)
-            self.message_user(
-                request, "已按预览导入，结果见下表；列对应关系已记住。", messages.SUCCESS
-            )
+            self.message_user(request, "已开始按预览导入，本页显示进度。", messages.SUCCESS)
+        except ValidationError as error:
+            self.message_user(request, error.messages[0], messages.ERROR)
+        return redirect("admin:proposals_registerimport_change", run.pk)
+
+    def retry_view(self, request, object_id):
+        run = self._posted_run(request, object_id)
+        try:
+            register_import_retry(run=run, actor=request.user)
+            self.message_user(request, "已重新开始，本页显示进度。", messages.SUCCESS)
         except ValidationError as error:
             self.message_user(request, error.messages[0], messages.ERROR)
         return redirect("admin:proposals_registerimport_change", run.pk)

@@ -1,4 +1,7 @@
-"""Uploads of reply letters in the admin and their per-file outcomes."""
+"""Uploads of reply letters in the admin and their per-file outcomes; the progress of the
+background jobs that preview and import uploads and write big exports."""
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -18,8 +21,81 @@ class ImportStatus(models.TextChoices):
     REJECTED = "rejected", "拒收"
 
 
-class PreviewedUpload(models.Model):
-    """An upload in the workbench that is previewed first and imported when confirmed."""
+class JobKind(models.TextChoices):
+    """Which job an upload is at: reading it for the preview, or importing it."""
+
+    PREVIEW = "preview", "预览"
+    IMPORT = "import", "导入"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "处理中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "出错"
+
+
+# A job that records nothing for this long has probably lost its worker (a scan's OCR takes
+# a minute or two at most).
+JOB_STALLED_AFTER = timedelta(minutes=15)
+
+
+class BackgroundJob(models.Model):
+    """Work done by a background job (proposals/tasks.py) and its progress, which the job
+    records as it goes, each write a small transaction of its own, for a page to show."""
+
+    job_status = models.CharField(
+        "作业状态", max_length=8, choices=JobStatus.choices, default=JobStatus.DONE
+    )
+    job_id = models.CharField(
+        "作业编号", max_length=64, blank=True, help_text="交给后台作业的编号；重试时换新。"
+    )
+    processed = models.PositiveIntegerField("已处理", default=0)
+    total = models.PositiveIntegerField("共计", default=0)
+    job_error = models.TextField("出错原因", blank=True)
+    job_updated_at = models.DateTimeField("作业更新时间", null=True, blank=True)
+
+    progress_unit = "个文件"
+
+    class Meta:
+        abstract = True
+
+    @property
+    def job_finished(self) -> bool:
+        return self.job_status in (JobStatus.DONE, JobStatus.FAILED)
+
+    def job_waited(self) -> timedelta:
+        """How long since the job last recorded anything."""
+        return timezone.now() - (self.job_updated_at or timezone.now())
+
+    @property
+    def job_stalled(self) -> bool:
+        """Running with no progress for JOB_STALLED_AFTER: its worker probably stopped."""
+        return self.job_status == JobStatus.RUNNING and self.job_waited() > JOB_STALLED_AFTER
+
+    @property
+    def job_waiting_long(self) -> bool:
+        """Queued for JOB_STALLED_AFTER: probably no worker is running."""
+        return self.job_status == JobStatus.QUEUED and self.job_waited() > JOB_STALLED_AFTER
+
+    @property
+    def job_retriable(self) -> bool:
+        """Failed, stalled, or queued so long that its job may be lost: worth queueing again."""
+        return self.job_status == JobStatus.FAILED or self.job_stalled or self.job_waiting_long
+
+    def job_state(self) -> str:
+        """The job's state in a clerk's words: 排队中, 处理中 已处理 3/10 个文件, 出错（原因）."""
+        state = self.get_job_status_display()
+        if self.job_status == JobStatus.RUNNING and self.total:
+            state += f" 已处理 {self.processed}/{self.total} {self.progress_unit}"
+        elif self.job_status == JobStatus.FAILED:
+            state += f"（{self.job_error}）"
+        return state
+
+
+class PreviewedUpload(BackgroundJob):
+    """An upload in the workbench that is previewed first and imported when confirmed; each
+    step is a background job."""
 
     class Status(models.TextChoices):
         PREVIEW = "preview", "待确认"
@@ -35,10 +111,20 @@ class PreviewedUpload(models.Model):
     created_at = models.DateTimeField("上传时间", default=timezone.now)
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    job_kind = models.CharField(
+        "当前作业", max_length=8, choices=JobKind.choices, default=JobKind.PREVIEW
+    )
+    files_purged_at = models.DateTimeField(
+        "文件清除时间", null=True, blank=True, help_text="上传的文件已删除，逐项结果仍保留。"
+    )
 
     class Meta:
         abstract = True
         ordering = ["-created_at"]
+
+    def job_summary(self) -> str:
+        """Which job and its state: 预览：处理中 已处理 3/10 个文件."""
+        return f"{self.get_job_kind_display()}：{self.job_state()}"
 
 
 class ImportRun(PreviewedUpload):
@@ -52,6 +138,13 @@ class ImportRun(PreviewedUpload):
         related_name="+",
         verbose_name="限本单位",
         help_text="承办单位工作人员上传时，只能导入本单位的答复函。",
+    )
+
+    uploads = models.JSONField(
+        "上传的文件",
+        default=list,
+        blank=True,
+        help_text="预览作业打开之前的原始上传：[{name, file}]，或上传时即拒收的 [{name, reason}]。",
     )
 
     class Meta(PreviewedUpload.Meta):
@@ -70,7 +163,13 @@ class ImportedFile(models.Model):
     )
     position = models.PositiveIntegerField("顺序")
     name = models.CharField("文件名", max_length=255)
-    data = models.BinaryField("文件内容")
+    stored = models.FileField(
+        "文件",
+        upload_to="uploads/replies/",
+        max_length=255,
+        blank=True,
+        help_text="确认导入前保存在 MEDIA_ROOT/uploads/ 下，导入后或过期后删除。",
+    )
     readable = models.BooleanField(
         "可读取", default=True, help_text="上传时即被拒收的文件（如图片、空压缩包）不保存内容。"
     )
@@ -145,3 +244,32 @@ class HeldLetter(models.Model):
     def __str__(self) -> str:
         title = self.fields.get("proposal_title") or self.source_name
         return f"{title}（{self.get_status_display()}）"
+
+
+class ExportJob(BackgroundJob):
+    """A big XLSX export written to a file by a background job, for its owner to download."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="导出人",
+    )
+    created_at = models.DateTimeField("开始时间", default=timezone.now)
+    name = models.CharField("文件名", max_length=100)
+    query = models.JSONField(
+        "导出范围",
+        default=dict,
+        help_text='列表页的筛选条件 {参数: [值]}，或工作台所选的提案 {"pk": [编号…]}。',
+    )
+    file = models.FileField("文件", upload_to="exports/", max_length=255, blank=True)
+
+    progress_unit = "行"
+
+    class Meta:
+        verbose_name = "导出"
+        verbose_name_plural = "导出"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}）"

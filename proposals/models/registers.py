@@ -36,10 +36,18 @@ class RegisterImport(PreviewedUpload):
     )
     assigned_on = models.DateField("交办日期", null=True, blank=True)
     file_name = models.CharField("文件名", max_length=255)
-    data = models.BinaryField("文件内容")
+    stored = models.FileField(
+        "文件",
+        upload_to="uploads/registers/",
+        max_length=255,
+        blank=True,
+        help_text="确认导入前保存在 MEDIA_ROOT/uploads/ 下，导入后或过期后删除。",
+    )
     headers = models.JSONField("表头", default=dict, help_text="工作表 → 各列表头")
     mapping = models.JSONField("列的含义", default=dict, help_text="工作表 → {列号: 字段}")
     outcomes = models.JSONField("逐行结果", default=list)
+
+    progress_unit = "行"
 
     class Meta(PreviewedUpload.Meta):
         verbose_name = "名单导入"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -34,13 +35,22 @@ from proposals.models import (
     Sector,
     Session,
 )
+from proposals.models.imports import JobKind, JobStatus
 from proposals.ownership import label
 from proposals.registers.columns import automatic
 from proposals.registers.rows import Row, missing_columns, read_rows
 from proposals.registers.sheets import Unreadable, find_header, read_sheets
 from proposals.services.bureaus import BureauDirectory
 from proposals.services.handling import assignment_create, assignment_date_set
+from proposals.services.imports import Upload, upload_store
 from proposals.services.proposals import registration_save
+from proposals.tasks import (
+    actor_of,
+    job_finish,
+    job_queue,
+    register_import_apply_job,
+    register_import_preview_job,
+)
 
 
 class RowStatus:
@@ -480,18 +490,9 @@ def _plans_of(run: RegisterImport) -> list[SheetPlan]:
         sheet: {int(column): name for column, name in mapping.items() if name}
         for sheet, mapping in run.mapping.items()
     }
-    return register_plan(
-        data=bytes(run.data), file_name=run.file_name, kind=run.kind, mappings=mappings
-    )
-
-
-def _previewed(run: RegisterImport, plans: list[SheetPlan], actor) -> RegisterImport:
-    run.headers = {plan.name: plan.headers for plan in plans}
-    run.mapping = {plan.name: plan.mapping for plan in plans}
-    outcomes = register_preview(plans=plans, target=_target_of(run), actor=actor)
-    run.outcomes = [*_problems(plans), *(outcome.to_json() for outcome in outcomes)]
-    run.save()
-    return run
+    with default_storage.open(run.stored.name, "rb") as file:
+        data = file.read()  # at most MAX_FILE_BYTES: the upload handler stops a larger one
+    return register_plan(data=data, file_name=run.file_name, kind=run.kind, mappings=mappings)
 
 
 def _problems(plans: list[SheetPlan]) -> list[dict]:
@@ -502,62 +503,143 @@ def _problems(plans: list[SheetPlan]) -> list[dict]:
     ]
 
 
-def register_import_preview(
+def register_import_upload(
     *,
     kind: str,
     body: str,
     region: str,
     session: Session | None,
     assigned_on: date | None,
-    file_name: str,
-    data: bytes,
+    upload: Upload,
     actor,
 ) -> RegisterImport:
-    """Keep an uploaded register and what importing it would do; nothing else is written."""
+    """Keep an uploaded register and queue its preview job; return the run. Nothing else is
+    written. Raises ValidationError for a 立案名单 without its session."""
     require_clerk(actor, "导入名单")
     if kind == RegisterKind.PROPOSALS and session is None:
         raise ValidationError("导入立案名单须选择会议。")
-    plans = register_plan(data=data, file_name=file_name, kind=kind)
-    run = RegisterImport(
-        kind=kind,
-        body=session.body if session else body,
-        region=session.region if session else region,
-        session=session,
-        assign=assigned_on is not None,
-        assigned_on=assigned_on,
-        file_name=file_name,
-        data=data,
-        created_by=user_or_none(actor),
-    )
-    return _previewed(run, plans, actor)
+    path = upload_store("registers", upload)
+    try:
+        with transaction.atomic():
+            run = RegisterImport.objects.create(
+                kind=kind,
+                body=session.body if session else body,
+                region=session.region if session else region,
+                session=session,
+                assign=assigned_on is not None,
+                assigned_on=assigned_on,
+                file_name=upload.name,
+                stored=path,
+                created_by=user_or_none(actor),
+            )
+            job_queue(run, register_import_preview_job)
+    except BaseException:
+        default_storage.delete(path)
+        raise
+    return run
+
+
+def register_import_preview(*, run: RegisterImport) -> RegisterImport:
+    """The preview job's work: read the kept register with the run's column mapping and record
+    what importing it would do, in a transaction that is rolled back; return the run.
+
+    A register is one unit of work (a bureau's parent may come after it), so its progress is
+    known at the end: the rows previewed. Raises ValidationError if the file cannot be read.
+    """
+    plans = _plans_of(run)
+    run.headers = {plan.name: plan.headers for plan in plans}
+    run.mapping = {plan.name: plan.mapping for plan in plans}
+    actor = actor_of(run.created_by_id)
+    outcomes = register_preview(plans=plans, target=_target_of(run), actor=actor)
+    run.outcomes = [*_problems(plans), *(outcome.to_json() for outcome in outcomes)]
+    with transaction.atomic():
+        run.save(update_fields=["headers", "mapping", "outcomes"])
+        job_finish(run, processed=len(outcomes), total=len(outcomes))
+    return run
 
 
 def register_import_remap(
     *, run: RegisterImport, mappings: dict[str, dict[int, str]], actor
 ) -> RegisterImport:
-    """Preview again with the column mapping a clerk corrected."""
+    """Keep the column mapping a clerk corrected and queue the preview again; return the run."""
     require_clerk(actor, "导入名单")
-    if run.status != RegisterImport.Status.PREVIEW:
-        raise ValidationError("这份名单已经导入。")
     for sheet, mapping in mappings.items():
         chosen = [name for name in mapping.values() if name]
         if len(chosen) != len(set(chosen)):
             raise ValidationError(f"工作表“{sheet}”中有两列选了同一个含义。")
-    run.mapping = mappings
-    return _previewed(run, _plans_of(run), actor)
+    with transaction.atomic():
+        run = _locked_preview(run)
+        if run.job_status != JobStatus.DONE:
+            raise ValidationError("预览尚未完成，完成后才能更正各列。")
+        run.mapping = mappings
+        run.save(update_fields=["mapping"])
+        job_queue(run, register_import_preview_job)
+    return run
 
 
 def register_import_confirm(*, run: RegisterImport, actor) -> RegisterImport:
-    """Import the register as previewed and remember its column mapping for next time."""
+    """Queue the import of the register as previewed; return the run. Raises ValidationError
+    if it was imported already, its import has begun or its preview is not ready."""
     require_clerk(actor, "导入名单")
+    with transaction.atomic():
+        run = _locked_preview(run)
+        if run.job_status != JobStatus.DONE:
+            raise ValidationError("预览尚未完成，完成后才能确认导入。")
+        run.job_kind = JobKind.IMPORT
+        job_queue(run, register_import_apply_job, user_or_none(actor) and actor.pk)
+    return run
+
+
+def register_import_retry(*, run: RegisterImport, actor) -> RegisterImport:
+    """Queue again the run's job that failed or stalled; return the run."""
+    require_clerk(actor, "导入名单")
+    with transaction.atomic():
+        run = RegisterImport.objects.select_for_update().get(pk=run.pk)
+        if run.status == RegisterImport.Status.CONFIRMED:
+            raise ValidationError("这份名单已经导入。")
+        if not run.job_retriable:
+            raise ValidationError("作业没有出错，无需重试。")
+        if run.files_purged_at:
+            raise ValidationError("上传的文件已过期清除，请重新上传。")
+        if run.job_kind == JobKind.IMPORT:
+            job_queue(run, register_import_apply_job, user_or_none(actor) and actor.pk)
+        else:
+            job_queue(run, register_import_preview_job)
+    return run
+
+
+def _locked_preview(run: RegisterImport) -> RegisterImport:
+    run = RegisterImport.objects.select_for_update().get(pk=run.pk)
     if run.status != RegisterImport.Status.PREVIEW:
         raise ValidationError("这份名单已经导入。")
+    if run.job_kind == JobKind.IMPORT:
+        raise ValidationError("这份名单正在导入，进度见本页。")
+    if run.files_purged_at:
+        raise ValidationError("这次预览已过期，上传的文件已清除，请重新上传。")
+    return run
+
+
+def register_import_apply(*, run: RegisterImport, actor) -> RegisterImport:
+    """The import job's work: import the register as previewed, remember its column mapping
+    for next time, delete the kept file; return the run. The register and its outcomes are
+    one unit of work: a failure writes nothing, and a retry starts it again."""
+    require_clerk(actor, "导入名单")
     plans = _plans_of(run)
-    outcomes = register_apply(plans=plans, target=_target_of(run), actor=actor)
-    for plan in plans:
-        if not plan.problem:
-            mapping_remember(run.kind, plan)
-    run.outcomes = [*_problems(plans), *(outcome.to_json() for outcome in outcomes)]
-    run.status, run.confirmed_at = RegisterImport.Status.CONFIRMED, timezone.now()
-    run.save()
+    with transaction.atomic():
+        outcomes = register_apply(plans=plans, target=_target_of(run), actor=actor)
+        for plan in plans:
+            if not plan.problem:
+                mapping_remember(run.kind, plan)
+        run.outcomes = [*_problems(plans), *(outcome.to_json() for outcome in outcomes)]
+        run.save(update_fields=["outcomes"])
+        job_finish(
+            run,
+            status=RegisterImport.Status.CONFIRMED,
+            confirmed_at=timezone.now(),
+            processed=len(outcomes),
+            total=len(outcomes),
+        )
+    path = run.stored.name
+    RegisterImport.objects.filter(pk=run.pk).update(stored="", files_purged_at=timezone.now())
+    default_storage.delete(path)
     return run

@@ -12,6 +12,7 @@ from proposals.access import SYSTEM
 from proposals.models import HeldLetter, Proposal, Reply, Session
 from proposals.services import proposal_save
 from tests.browser.conftest import click_and_wait, shoot, sign_in
+from tests.browser.test_import_jobs import worked
 
 SEEDS = Path(__file__).resolve().parents[2] / "fixtures" / "replies"
 LETTER = (SEEDS / "000_ee2ad97ee7362e9f.txt").read_text(encoding="utf-8")
@@ -29,7 +30,9 @@ def upload(driver, live_server, folder: Path, files: dict[str, str]) -> None:
     picker = driver.find_element(By.CSS_SELECTOR, "input[type=file][name=files]")
     picker.send_keys("\n".join(str(folder / name) for name in files))
     click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "input[value=预览]"))
+    worked(driver)
     click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "input[value=确认导入]"))
+    worked(driver)
 
 
 def choose(driver, field: str, typed: str, option: str) -> None:

@@ -1,4 +1,5 @@
-"""The workbench import in a real browser: upload several files, read the preview, confirm."""
+"""The workbench import in a real browser: upload several files, read the preview, confirm.
+The preview and the import are background jobs: the test runs the worker between page loads."""
 
 import zlib
 from pathlib import Path
@@ -9,6 +10,7 @@ from proposals.access import SYSTEM
 from proposals.importing import LetterImporter
 from proposals.models import ImportRun, Reply
 from tests.browser.conftest import click_and_wait, shoot, sign_in
+from tests.browser.test_import_jobs import worked
 
 SEEDS = Path(__file__).resolve().parents[2] / "fixtures" / "replies"
 
@@ -40,7 +42,10 @@ def rows(driver) -> dict[str, tuple[str, str]]:
     return found
 
 
-def test_a_clerk_uploads_previews_and_confirms_in_the_browser(browser, live_server, demo, tmp_path):
+def test_a_clerk_uploads_previews_and_confirms_in_the_browser(
+    browser, live_server, demo, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
     importer = LetterImporter(actor=SYSTEM)
     for prefix in ("000", "001"):
         importer.import_letter(name=f"{prefix}.txt", data=seed(prefix))
@@ -61,6 +66,7 @@ def test_a_clerk_uploads_previews_and_confirms_in_the_browser(browser, live_serv
     picker.send_keys("\n".join(str(tmp_path / name) for name in files))
     shoot(browser, "import-1-upload")
     click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "input[value=预览]"))
+    worked(browser)
 
     preview = rows(browser)
     assert preview["new.txt"][0] == "新增"
@@ -78,7 +84,8 @@ def test_a_clerk_uploads_previews_and_confirms_in_the_browser(browser, live_serv
     shoot(browser, "import-2-preview")
 
     click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "input[value=确认导入]"))
-    assert "已按预览的文件导入" in browser.page_source
+    worked(browser)
+    assert "按预览的文件导入，结果见下表" in browser.page_source
     done = rows(browser)
     assert {name: status for name, (status, _) in done.items()} == {
         name: status for name, (status, _) in preview.items()

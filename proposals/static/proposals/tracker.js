@@ -32,3 +32,14 @@ document.addEventListener("DOMContentLoaded", () => {
   nameSearchBoxes();
   new MutationObserver(nameSearchBoxes).observe(document.body, { childList: true, subtree: true });
 });
+
+// What inline onchange="" and onclick="" did: the Content-Security-Policy runs no inline script.
+document.addEventListener("DOMContentLoaded", () => {
+  // A filter that applies as soon as it is chosen (the chase list's bureau).
+  document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
+    select.addEventListener("change", () => select.form.submit());
+  });
+  document.querySelectorAll("button[data-print]").forEach((button) => {
+    button.addEventListener("click", () => window.print());
+  });
+});
