@@ -77,7 +77,7 @@ def run(args: list[str]) -> int:
     )
     # Uploads, previews, imports and large exports run as background jobs (django-tasks):
     # one worker beside the development server, stopped with it.
-    worker = subprocess.Popen([str(PYTHON), "manage.py", "db_worker"], cwd=ROOT)
+    worker = subprocess.Popen([str(PYTHON), "manage.py", "db_worker", "--no-reload"], cwd=ROOT)
     try:
         return subprocess.run([str(PYTHON), "manage.py", "runserver", address], cwd=ROOT).returncode
     except KeyboardInterrupt:
