@@ -7,9 +7,11 @@
 Both create `.venv/` on first use and reinstall only when a requirements file changes.
 """
 
+import contextlib
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import venv
@@ -76,15 +78,35 @@ def run(args: list[str]) -> int:
         flush=True,
     )
     # Uploads, previews, imports and large exports run as background jobs (django-tasks):
-    # one worker beside the development server, stopped with it.
-    worker = subprocess.Popen([str(PYTHON), "manage.py", "db_worker", "--no-reload"], cwd=ROOT)
+    # one worker beside the development server, both stopped with dev.py.
+    children = [
+        start(PYTHON, "manage.py", "db_worker", "--no-reload"),
+        start(PYTHON, "manage.py", "runserver", address),
+    ]
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), lambda *_: sys.exit(0))
     try:
-        return subprocess.run([str(PYTHON), "manage.py", "runserver", address], cwd=ROOT).returncode
+        return children[-1].wait()
     except KeyboardInterrupt:
         return 0
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+        for child in children:
+            stop(child)
+
+
+def start(*args: str | Path) -> subprocess.Popen:
+    # Each in its own process group, so stop() also reaches runserver's autoreloading child.
+    return subprocess.Popen([str(a) for a in args], cwd=ROOT, start_new_session=os.name != "nt")
+
+
+def stop(child: subprocess.Popen) -> None:
+    if os.name == "nt":
+        child.terminate()
+    else:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGTERM)
+    child.wait(timeout=30)
 
 
 def test(args: list[str]) -> int:

@@ -2,17 +2,18 @@
 row numbers, idempotent re-imports, the round trip, and assignment from the 立案名单."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from openpyxl import Workbook
 
 from proposals.access import SYSTEM
 from proposals.exports import register_rows
 from proposals.importing import LetterImporter
 from proposals.models import Assignment, Bureau, Category, Member, Proposal, RegisterMapping
-from proposals.services import proposal_save
+from proposals.services import proposal_save, return_decide, return_request_create
 from proposals.services.registers import (
     Target,
     mapping_remember,
@@ -209,6 +210,31 @@ def test_the_register_assigns_lead_and_co_handlers_with_the_assignment_date(sess
     }
     assert all(a.due_on for a in assignments)
     assert statuses(run(data, "proposals", target)) == ["unchanged"]
+
+
+def test_a_register_reimported_after_its_lead_was_returned_and_reassigned_is_unchanged(
+    session, bureau
+):
+    # The register records how the session was assigned; a return decided since is history
+    # that a second import of the same sheet must neither undo nor be refused by.
+    finance = Bureau.objects.create(region="焦作市", name="焦作市财政局")
+    data = xlsx([["案号", "案由", "主办单位"], [3, "关于三的提案", "市工信局"]])
+    assigned_on = timezone.localdate() - timedelta(days=3)
+    target = Target("proposals", "cppcc", "焦作市", session, assigned_on=assigned_on)
+    run(data, "proposals", target)
+    lead = Assignment.objects.get()
+    request = return_request_create(
+        assignment=lead, reason="不属于本单位职责", actor=SYSTEM, today=timezone.localdate()
+    )
+    return_decide(
+        request=request,
+        approve=True,
+        reassign_to=finance,
+        actor=SYSTEM,
+        today=timezone.localdate(),
+    )
+    assert statuses(run(data, "proposals", target)) == ["unchanged"]
+    assert Proposal.objects.get().lead_bureau == finance
 
 
 def export_bytes(kind: str, **where) -> bytes:

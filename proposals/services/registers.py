@@ -440,7 +440,9 @@ class _ProposalWriter:
         self, proposal: Proposal, created: bool, lead: Bureau, co_handlers: list[Bureau]
     ) -> dict:
         every = [] if created else list(proposal.assignments.all())
-        existing = {a.bureau_id: a for a in every if a.returned_on is None}
+        # A bureau the sheet names that was assigned and has returned it is history the
+        # register records, not a new assignment (the active assignment wins over it).
+        existing = {a.bureau_id: a for a in sorted(every, key=lambda a: a.returned_on is None)}
         assigned = []
         for bureau, role in [(lead, Assignment.Role.LEAD)] + [
             (b, Assignment.Role.CO_HANDLER) for b in co_handlers
