@@ -7,14 +7,24 @@ Importing is idempotent: the same bytes again are found by their SHA-256 and not
 written; the same letter with other content updates its reply (found by the natural key
 proposal + bureau + round) in the fields the letter owns (proposals.ownership) and records
 what changed in a ReplyChange, and where a clerk had corrected a field, the conflict.
+
+Several imports may run at once (processes, workbench uploads) on overlapping letters. What
+one letter writes is found or created by natural key, so two imports may reach for the same
+missing row together; the database lets one have it (a unique constraint, or on PostgreSQL a
+deadlock broken) and the other's letter is then imported again, whole, in a transaction of
+its own with everything it remembered read afresh: it finds the row the other made. Bureau
+names, which no constraint can tell apart (市工信局 is 焦作市工业和信息化局), are decided under
+a lock per region (services.bureaus.BureauDirectory).
 """
 
+import random
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import islice
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, IntegrityError, OperationalError, connection
 
 from proposals.access import OutsideRemit, import_remit
 from proposals.derived import changes, precomputed
@@ -22,7 +32,7 @@ from proposals.models import Bureau, Grade, HeldLetter, ImportStatus, Reply, Ses
 from proposals.parsing import ParsedReply, Rejection
 from proposals.parsing.files import LetterFile, letter_from_bytes
 from proposals.parsing.header import region_of
-from proposals.services.bureaus import BureauDirectory
+from proposals.services.bureaus import BureauDirectory, RegionLockNeeded
 from proposals.services.proposals import LetterProposals
 from proposals.services.replies import letter_content, letter_hold, reply_from_letter
 
@@ -59,6 +69,40 @@ class ImportOutcome:
 
 # Letters committed together (each within its own savepoint).
 BATCH_FILES = 50
+# Tries of a letter that loses a race with another import before it is rejected. Each lost
+# race means another import made a row this letter needs, which the next try finds: a letter
+# needs only a handful of such rows.
+RACE_ATTEMPTS = 8
+# Before each further try, a pause of a random share of RACE_PAUSE × 2^(try - 2) seconds, at
+# most RACE_PAUSE_MAX: two imports that deadlocked would otherwise meet again at once.
+RACE_PAUSE = 0.02
+RACE_PAUSE_MAX = 0.5
+
+
+@dataclass(frozen=True)
+class _Raced:
+    """A letter whose unit of work lost a race and was rolled back: it must be tried again."""
+
+    error: DatabaseError
+
+
+# How the databases say that a concurrent transaction got there first: SQLSTATE unique
+# violation, foreign key violation (a bureau merged away meanwhile), serialization failure,
+# deadlock detected, lock not available; SQLite's messages for the same, and for a write lock
+# another process held past the busy timeout.
+_RACE_SQLSTATES = {"23505", "23503", "40001", "40P01", "55P03"}
+_RACE_MESSAGES = ("UNIQUE constraint failed", "FOREIGN KEY constraint failed", "database is locked")
+
+
+def lost_race(error: DatabaseError) -> bool:
+    """Whether `error` says another transaction got there first (so trying again can succeed),
+    rather than that this letter's rows can never be written."""
+    if not isinstance(error, IntegrityError | OperationalError):
+        return False
+    sqlstate = getattr(error.__cause__, "sqlstate", None)
+    if sqlstate is not None:
+        return sqlstate in _RACE_SQLSTATES
+    return any(message in str(error) for message in _RACE_MESSAGES)
 
 
 class LetterImporter:
@@ -96,14 +140,52 @@ class LetterImporter:
 
         Up to BATCH_FILES letters share a transaction, each within a savepoint of its own:
         every file is still all or nothing, and the derived state is refreshed once per
-        batch rather than once per file. Should a commit fail, the batch is imported again a
-        file at a time.
+        batch rather than once per file. Should a commit fail, each letter of the batch is
+        imported again in a transaction of its own; so is a letter that lost a race.
         """
         remaining = iter(letters)
         while batch := list(islice(remaining, BATCH_FILES)):
             yield from self._batch(batch)
 
     def _batch(self, letters: Sequence[LetterFile]) -> list[ImportOutcome]:
+        outcomes: list[ImportOutcome | _Raced] = []
+        while len(outcomes) < len(letters):
+            outcomes += self._attempt(letters[len(outcomes) :])
+        return [
+            self._again(letter, outcome) if isinstance(outcome, _Raced) else outcome
+            for letter, outcome in zip(letters, outcomes, strict=True)
+        ]
+
+    def _again(self, letter: LetterFile, raced: _Raced) -> ImportOutcome:
+        """A letter that lost a race, tried alone until it is written or found (RACE_ATTEMPTS);
+        rejected, naming the last error, if it never is."""
+        for attempt in range(1, RACE_ATTEMPTS):
+            if attempt > 1:
+                time.sleep(random.uniform(0, min(RACE_PAUSE * 2 ** (attempt - 2), RACE_PAUSE_MAX)))
+            [outcome] = self._attempt(letters=[letter])
+            if not isinstance(outcome, _Raced):
+                return outcome
+            raced = outcome
+        parsed = letter.result if isinstance(letter.result, ParsedReply) else None
+        return ImportOutcome(
+            letter.name,
+            ImportStatus.REJECTED,
+            f"与同时进行的导入冲突，试了 {RACE_ATTEMPTS} 次仍未写入（database error）：{raced.error}",
+            parsed,
+        )
+
+    def _attempt(self, letters: Sequence[LetterFile]) -> list[ImportOutcome | _Raced]:
+        """Letters from the first on, in one transaction; returns the outcomes of those it
+        took (at least the first), _Raced for each that lost a race and was rolled back, and
+        for all of them if the transaction itself failed.
+
+        A letter that must add or rename a bureau is imported in a transaction of its own,
+        which takes the region's lock before it writes anything (BureauDirectory.resolve):
+        the transaction ends before such a letter and right after it. A transaction that waits
+        for a region's lock then holds no rows another may be waiting for, so the lock never
+        closes a deadlock, and it is held for one letter only.
+        """
+        taken: list[ImportOutcome | _Raced] = []
         try:
             with changes():
                 _commit_without_waiting_for_disk()
@@ -115,15 +197,29 @@ class LetterImporter:
                     .order_by()
                     .values_list("source_sha256", flat=True)
                 }
-                return [self._import(letter, known) for letter in letters]
-        except DatabaseError:
+                self._bureaus.transaction_begins()
+                for letter in letters:
+                    outcome = self._import(letter, known, first=not taken)
+                    if outcome is None:
+                        break
+                    taken.append(outcome)
+                    if self._bureaus.locked:
+                        break
+            return taken
+        except DatabaseError as error:
+            # The commit failed (a deferred foreign key) or the transaction could not start
+            # (SQLite's write lock): nothing of it was written.
             self._forget()
-            if len(letters) == 1:
+            if len(letters) == 1 and not lost_race(error):
                 raise
-            return [outcome for letter in letters for outcome in self._batch([letter])]
+            return [_Raced(error)] * (len(taken) or len(letters))
 
-    def _import(self, letter: LetterFile, known: set[str]) -> ImportOutcome:
-        """One letter within a batch: a savepoint of its own, `known` the SHA-256 already in."""
+    def _import(
+        self, letter: LetterFile, known: set[str], *, first: bool
+    ) -> ImportOutcome | _Raced | None:
+        """One letter within a batch: a savepoint of its own, `known` the SHA-256 already in;
+        _Raced if it lost a race and was rolled back; None, having written nothing, if it
+        must add or rename a bureau and is not the `first` of its transaction."""
         name, parsed = letter.name, letter.result
         if isinstance(parsed, Rejection):
             return ImportOutcome(name, ImportStatus.REJECTED, parsed.reason)
@@ -132,6 +228,7 @@ class LetterImporter:
         note = missing or (None if parsed.complete else INCOMPLETE_NOTE)
         if letter.sha256 in known:
             return ImportOutcome(name, ImportStatus.UNCHANGED, None, parsed, note=note)
+        self._bureaus.may_lock = first
         try:
             with changes(isolated=True):
                 if missing:
@@ -147,11 +244,18 @@ class LetterImporter:
                     if letter.index is not None:
                         precomputed(parsed.text, letter.index)
                     status, changed, conflicts = self._save(parsed, name, letter.sha256)
+        except RegionLockNeeded:
+            # Raised before the letter wrote a row (bureaus are resolved first): nothing
+            # remembered was rolled back.
+            return None
         except OutsideRemit as refusal:
             self._forget()
             return ImportOutcome(name, ImportStatus.REJECTED, refusal.messages[0], parsed)
         except (DatabaseError, ValidationError) as error:
+            # What this letter's rolled-back savepoint made may still be remembered.
             self._forget()
+            if isinstance(error, DatabaseError) and lost_race(error):
+                return _Raced(error)
             return ImportOutcome(
                 name, ImportStatus.REJECTED, f"数据库拒绝写入（database error）：{error}", parsed
             )
@@ -162,9 +266,12 @@ class LetterImporter:
         key = (parsed.body, parsed.region or "", parsed.term, parsed.meeting)
         if key not in self._sessions:
             fields = dict(zip(("body", "region", "term", "meeting"), key, strict=True))
-            session = Session.objects.filter(**fields).order_by().first()
-            if session is None and self.remit.may_create:
-                session = Session.objects.create(**fields)
+            if self.remit.may_create:
+                # Every letter of a new session reaches for it: get_or_create, in a savepoint
+                # of its own, reads the row another import created first instead of failing.
+                session, _ = Session.objects.get_or_create(**fields)
+            else:
+                session = Session.objects.filter(**fields).order_by().first()
             self._sessions[key] = session
         if self._sessions[key] is None:
             raise OutsideRemit("系统中没有这次会议，承办单位不能导入；请提案委先登记")
@@ -184,7 +291,14 @@ class LetterImporter:
     def _save(self, parsed: ParsedReply, source_name: str, sha256: str):
         """Write every row the letter implies; return the reply's status, changes and conflicts."""
         region = parsed.region or ""
+        # Bureaus first: one that must be added takes its region's lock before this
+        # transaction writes anything (see _attempt).
         bureau = self._issuer(parsed, region)
+        co_handlers = [
+            found
+            for found in (self._co_handler(region, name) for name in parsed.co_handlers)
+            if found is not None
+        ]
         session = self._session(parsed)
         proposal, created = self._proposals.find_or_create(
             session=session,
@@ -198,11 +312,6 @@ class LetterImporter:
             or proposal.assignments.active().filter(bureau=self.remit.bureau_id).exists()
         ):
             raise OutsideRemit(f"第{parsed.proposal_number}号未交办给本单位，不能导入其答复")
-        co_handlers = [
-            found
-            for found in (self._co_handler(region, name) for name in parsed.co_handlers)
-            if found is not None
-        ]
         notes = self._proposals.assignments_ensure(proposal, created, bureau, co_handlers)
         existing = None
         if not created:

@@ -2,15 +2,24 @@
 
 Each runs with a time limit in its own process group, so a hung converter is killed whole,
 children included. A program that is not installed gives a message naming its Debian package.
+
+Being in a group of its own, a program is out of reach of whoever stops the process that ran
+it: that process stops its programs itself (stop_programs), and a worker process that runs
+them for another stops them when told to stop or when its parent dies (stop_with_parent).
 """
 
 import contextlib
+import ctypes
 import os
 import shutil
 import signal
 import subprocess
+import sys
 
 from proposals.parsing.result import Rejection
+
+# The process groups of the programs running now, by this process.
+_running: set[int] = set()
 
 # Program → the Debian packages that provide it (what an administrator installs).
 DEBIAN_PACKAGES = {
@@ -45,6 +54,7 @@ def run(
         env={**os.environ, **(env or {})},
         start_new_session=True,
     )
+    _running.add(process.pid)
     try:
         output, errors = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -52,6 +62,7 @@ def run(
     finally:
         # Also what the program started and left behind (LibreOffice's soffice.bin).
         _kill_group(process)
+        _running.discard(process.pid)
     if process.returncode != 0:
         detail = errors.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
         return Rejection(f"{program} 无法读取这个文件（{detail[0][:120]}）")
@@ -64,3 +75,40 @@ def _kill_group(process: subprocess.Popen) -> None:
     process.wait()
     process.stdout.close()
     process.stderr.close()
+
+
+def stop_programs() -> None:
+    """Kill every program this process is running now (run()), with what each started."""
+    for group in list(_running):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGKILL)
+
+
+# prctl(2) option: the signal the kernel sends this process when its parent thread ends.
+_PR_SET_PDEATHSIG = 1
+
+
+def stop_with_parent(parent: int) -> None:
+    """Make this process, a worker of `parent` (a pool's initializer, given os.getpid() of the
+    parent), stop with it, however the parent ends: on SIGTERM it kills the programs it runs
+    and exits at once.
+
+    The parent stops its workers with SIGTERM. Killed outright (SIGKILL), it cannot: on Linux
+    the kernel then sends SIGTERM itself (PR_SET_PDEATHSIG, asked for here through libc; it
+    fires when the thread that started the worker ends, the parent's main thread for a pool
+    started from it). Elsewhere a worker outlives a killed parent. Ctrl-C in a terminal reaches
+    the whole process group: workers ignore it and leave stopping to the parent.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_now)
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != parent:
+        # The parent ended before the kernel was asked: no signal will come.
+        _stop_now(signal.SIGTERM, None)
+
+
+def _stop_now(signum, frame) -> None:
+    stop_programs()
+    os._exit(128 + signum)

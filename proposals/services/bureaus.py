@@ -4,6 +4,7 @@ duplicates a clerk folds into the real bureau."""
 import re
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
 from proposals.access import require_clerk
@@ -74,20 +75,77 @@ def short_names(region: str, full_name: str) -> list[str]:
     return [prefix + key] + [prefix + short for short in STANDARD_SHORT_NAMES.get(key, [])]
 
 
+# The first key of the PostgreSQL advisory locks taken while adding or renaming a region's
+# bureaus (the second is the region's hash): a number of their own, apart from any other lock.
+BUREAU_LOCK_SPACE = 0x42555245  # "BURE"
+
+
+def lock_region(region: str) -> bool:
+    """Hold, until the current transaction ends, the right to add or rename bureaus of `region`;
+    returns whether a lock was taken.
+
+    No constraint can say that 市工信局 and 焦作市工业和信息化局 are one bureau, so two imports
+    meeting the two names at once would each add a row. Whoever adds or renames a bureau takes
+    this lock first, then reads the region's bureaus again. On PostgreSQL it is an advisory
+    lock held to the end of the transaction, so the next holder, whose reads start after it
+    is granted, sees the rows the last one committed. On SQLite every write transaction holds
+    the database's single write lock from its start (IMMEDIATE, tracker.settings): there is
+    nothing more to take, and reading again is enough.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("bureaus are added within a transaction (a service, an import)")
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [BUREAU_LOCK_SPACE, region]
+        )
+    return True
+
+
+class RegionLockNeeded(Exception):
+    """A bureau must be added or renamed, and the directory may not take the region's lock
+    now (BureauDirectory.may_lock): the caller starts a transaction for it."""
+
+
+def _is_full(region: str, name: str) -> bool:
+    return bool(region) and name.startswith(region)
+
+
 class BureauDirectory:
     """The bureaus of each region by every name letters use for them, read once per region.
 
     Callers that roll back a transaction must drop the directory: it may hold rows that
     the rollback removed.
+
+    `may_lock`: whether `resolve` may take a region's lock (lock_region) when it must add or
+    rename a bureau; when False it raises RegionLockNeeded instead (on PostgreSQL, where there
+    is a lock to take). An importer allows it only before its transaction has written
+    anything. `locked`: whether it took one since `transaction_begins()`.
     """
 
     def __init__(self) -> None:
         self._regions: dict[str, dict[str, Bureau]] = {}
+        # Regions read in the current transaction under their lock: as committed, for good.
+        self._current: set[str] = set()
+        self.may_lock = True
+        self.locked = False
+
+    def transaction_begins(self) -> None:
+        self.locked = False
+        self._current.clear()
 
     def _index(self, region: str) -> dict[str, Bureau]:
         if region not in self._regions:
             index: dict[str, Bureau] = {}
-            for bureau in Bureau.objects.filter(region=region).prefetch_related("aliases"):
+            # A bureau under its full name first, then the oldest: should a region hold the
+            # same bureau twice (市教育局 beside 洛阳市教育局, until a clerk merges them), every
+            # name means the full one, which is never renamed.
+            bureaus = sorted(
+                Bureau.objects.filter(region=region).prefetch_related("aliases"),
+                key=lambda bureau: (not _is_full(region, bureau.name), bureau.pk),
+            )
+            for bureau in bureaus:
                 for name in [bureau.name, *(alias.name for alias in bureau.aliases.all())]:
                     index.setdefault(canonical_key(region, name), bureau)
             self._regions[region] = index
@@ -101,14 +159,32 @@ class BureauDirectory:
         """The bureau `name` means in `region`; created and flagged for a clerk's review when unknown.
 
         A full name (starting with the region) that matches a bureau created earlier from a short
-        form renames that bureau and keeps the short form as an alias.
+        form renames that bureau and keeps the short form as an alias. Adding or renaming is
+        decided on the region's bureaus as committed, under the region's lock (lock_region), so
+        imports running at once make one bureau of a short and a full name, whichever comes
+        first. Must run within a transaction.
         """
         name = re.sub(r"\s+", "", name)
-        is_full = bool(region) and name.startswith(region)
+        is_full = _is_full(region, name)
+
+        def settled(bureau: Bureau | None) -> bool:
+            # Known, and not by a short name where the full one is now given.
+            return bureau is not None and not (is_full and not _is_full(region, bureau.name))
+
+        bureau = self.find(region=region, name=name)
+        if settled(bureau):
+            return bureau
+        # To add or rename, decide on the region's bureaus as committed now, under its lock.
+        if not self.may_lock and connection.vendor == "postgresql":
+            raise RegionLockNeeded(region)
+        self.locked |= lock_region(region)
+        if region not in self._current:
+            self._regions.pop(region, None)
+            self._current.add(region)
         bureau = self.find(region=region, name=name)
         if bureau is None:
             bureau = Bureau.objects.create(region=region, name=name, needs_review=True)
-        elif is_full and bureau.name != name and not bureau.name.startswith(region):
+        elif is_full and not _is_full(region, bureau.name):
             BureauAlias.objects.get_or_create(bureau=bureau, name=bureau.name)
             bureau.name = name
             bureau.save(update_fields=["name"])

@@ -145,13 +145,20 @@ class LetterProposals:
             proposal.save_without_historical_record(update_fields=["title"])
         if proposers and (created or not proposal.proposer_links.exists()):
             members = self._members_of(session)
-            missing = [
-                Member(body=session.body, region=session.region, name=name)
-                for name in dict.fromkeys(proposers)
-                if name not in members
-            ]
-            for member in Member.objects.bulk_create(missing):
-                members[member.name] = member
+            missing = [name for name in dict.fromkeys(proposers) if name not in members]
+            if missing:
+                # Another import may be adding the same members: their rows are kept, and
+                # read back with these, instead of this letter failing on the constraint.
+                Member.objects.bulk_create(
+                    [Member(body=session.body, region=session.region, name=n) for n in missing],
+                    ignore_conflicts=True,
+                )
+                members.update(
+                    (member.name, member)
+                    for member in Member.objects.filter(
+                        body=session.body, region=session.region, name__in=missing
+                    ).order_by()
+                )
             ProposalProposer.objects.bulk_create(
                 ProposalProposer(proposal=proposal, member=members[name], position=position)
                 for position, name in enumerate(dict.fromkeys(proposers), start=1)

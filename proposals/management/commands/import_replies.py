@@ -1,8 +1,10 @@
 import json
 import os
+import signal
 import sys
+import threading
 from collections import Counter
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from proposals.extraction import LETTER_SUFFIXES
 from proposals.importing import ImportOutcome, ImportStatus, LetterDefaults, LetterImporter
 from proposals.models import Body
 from proposals.ownership import label
-from proposals.parsing.files import read_letters
+from proposals.parsing.files import ParserProcesses
 
 # Below this many files a progress bar is more noise than help.
 PROGRESS_MIN_FILES = 20
@@ -60,40 +62,47 @@ class Command(BaseCommand):
         self, *args, paths, dry_run, as_json, issuer, region, body, no_progress, jobs, **options
     ):
         files = collect_files(paths)
-        importer = LetterImporter(
-            LetterDefaults(issuer=issuer, region=region, body=body), actor=SYSTEM
-        )
         if jobs is None:
             jobs = default_parse_workers(len(files))
-        letters = read_letters(map(str, files), workers=jobs)
-        progress = tqdm(
-            letters,
-            total=len(files),
-            desc="导入",
-            unit="件",
-            file=sys.stderr,
-            disable=True if no_progress or len(files) < PROGRESS_MIN_FILES else None,
-        )
         counts: Counter[ImportStatus] = Counter()
         rejected: list[ImportOutcome] = []
+        out = self.stderr if as_json else self.stdout
         # Each file is its own transaction. A dry run wraps the batch in one more that is rolled
         # back, so a letter that appears twice is reported as an import would see it.
         batch = transaction.atomic() if dry_run else nullcontext()
         try:
-            with batch:
-                for outcome in importer.import_letters(progress):
-                    counts[outcome.status] += 1
-                    if outcome.status == ImportStatus.REJECTED:
-                        rejected.append(replace(outcome, reply=None))
-                    if as_json:
-                        self.stdout.write(dumps(outcome.to_json()))
-                    elif options["verbosity"] >= 2:
-                        self.stdout.write(describe(outcome))
-                if dry_run:
-                    raise DryRunRollback
+            with stopped_by_signals(), ParserProcesses(jobs) as parsers:
+                importer = LetterImporter(
+                    LetterDefaults(issuer=issuer, region=region, body=body), actor=SYSTEM
+                )
+                progress = tqdm(
+                    parsers.letters(map(str, files)),
+                    total=len(files),
+                    desc="导入",
+                    unit="件",
+                    file=sys.stderr,
+                    disable=True if no_progress or len(files) < PROGRESS_MIN_FILES else None,
+                )
+                with batch:
+                    for outcome in importer.import_letters(progress):
+                        counts[outcome.status] += 1
+                        if outcome.status == ImportStatus.REJECTED:
+                            rejected.append(replace(outcome, reply=None))
+                        if as_json:
+                            self.stdout.write(dumps(outcome.to_json()))
+                        elif options["verbosity"] >= 2:
+                            self.stdout.write(describe(outcome))
+                    if dry_run:
+                        raise DryRunRollback
         except DryRunRollback:
             pass
-        self.summarise(counts, rejected, dry_run, self.stderr if as_json else self.stdout)
+        except KeyboardInterrupt as stop:
+            # The letter being written was rolled back; those reported are in.
+            signum = getattr(stop, "signum", signal.SIGINT)
+            self.summarise(counts, rejected, dry_run, out)
+            out.write(f"已中止（{signal.Signals(signum).name}）：其余文件未导入，再次运行即可继续")
+            sys.exit(128 + signum)
+        self.summarise(counts, rejected, dry_run, out)
         if rejected:
             sys.exit(1)
 
@@ -132,6 +141,38 @@ def collect_files(paths: list[str]) -> list[Path]:
         else:
             raise CommandError(f"找不到文件或目录：{name}", returncode=2)
     return files
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, stopping the import as Ctrl-C does."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextmanager
+def stopped_by_signals():
+    """Within the block, SIGTERM and SIGHUP raise Interrupted in the main thread, as SIGINT
+    raises KeyboardInterrupt: the letter being written is rolled back (every unit of work is a
+    transaction) and the parser processes are stopped on the way out. Later signals are
+    ignored while stopping. Outside the main thread (no signals there) it does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    stopping = signal.Signals.SIGTERM, signal.Signals.SIGHUP
+
+    def stop(signum, frame):
+        for number in stopping:
+            signal.signal(number, signal.SIG_IGN)
+        raise Interrupted(signum)
+
+    previous = {number: signal.signal(number, stop) for number in stopping}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def dumps(data: dict) -> str:
