@@ -4,10 +4,11 @@ it and what last happened; and the 催办通知 a clerk prints for one bureau.
 Overdue and due soon are derived.overdue / derived.due_soon, the words every page uses.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from proposals import derived
 from proposals.models import Assignment, Bureau, Contact, Proposal
@@ -45,19 +46,24 @@ HEADERS = [
 ]
 
 
-def chase_rows(proposals: QuerySet, today: date, bureau_id: int | None = None) -> list[ChaseRow]:
-    """The items to chase, most overdue first, in a fixed number of queries."""
+def chase_items(proposals: QuerySet, today: date, bureau_id: int | None = None) -> QuerySet:
+    """The items to chase, most overdue first, with what chase_rows reads of them."""
     items = proposals.filter(derived.overdue(today) | derived.due_soon(today))
     if bureau_id is not None:
         items = items.filter(lead_bureau=bureau_id)
     assignments = Assignment.objects.select_related("bureau").prefetch_related(
         "extension_requests", "return_requests"
     )
-    items = list(
+    return (
         items.select_related("session", "lead_bureau")
         .prefetch_related(Prefetch("assignments", queryset=assignments))
         .order_by("pending_due_date", "session", "number")
     )
+
+
+def chase_rows(items: Iterable[Proposal], today: date) -> list[ChaseRow]:
+    """`items` (chase_items, or a page of them) as rows, in a fixed number of queries."""
+    items = list(items)
     contacts = _contacts({p.lead_bureau_id for p in items if p.lead_bureau_id})
     return [
         ChaseRow(
@@ -73,15 +79,20 @@ def chase_rows(proposals: QuerySet, today: date, bureau_id: int | None = None) -
 
 
 def _contacts(bureau_ids: set[int]) -> dict[int, str]:
-    """Each bureau's contact as its latest reply letter names it."""
-    found: dict[int, str] = {}
-    latest_first = Contact.objects.filter(reply__bureau__in=bureau_ids).order_by(
-        "reply__bureau", "-reply__reply_date", "-reply__pk", "position"
+    """Each bureau's contact as its latest reply letter names it (one row per bureau: a
+    bureau of a large session has thousands of letters)."""
+    latest = Contact.objects.filter(reply__bureau=OuterRef("pk")).order_by(
+        "-reply__reply_date", "-reply__pk", "position"
     )
-    for contact in latest_first.values("reply__bureau", "name", "phone"):
-        person = " ".join(part for part in (contact["name"], contact["phone"]) if part)
+    bureaus = Bureau.objects.filter(pk__in=bureau_ids).annotate(
+        contact_name=Subquery(latest.values("name")[:1]),
+        contact_phone=Subquery(latest.values("phone")[:1]),
+    )
+    found = {}
+    for pk, name, phone in bureaus.values_list("pk", "contact_name", "contact_phone"):
+        person = " ".join(part for part in (name, phone) if part)
         if person:
-            found.setdefault(contact["reply__bureau"], person)
+            found[pk] = person
     return found
 
 

@@ -276,20 +276,25 @@ class ChaseView(LoginRequiredMixin, TemplateView):
 
     template_name = "proposals/chase.html"
 
-    def rows(self) -> list:
+    paginate_by = 50
+
+    def items(self):
         bureau = self.request.GET.get("bureau")
-        return chase.chase_rows(
+        return chase.chase_items(
             Proposal.objects.visible_to(self.request.user),
             timezone.localdate(),
             int(bureau) if bureau and bureau.isdigit() else None,
         )
 
     def get_context_data(self, **kwargs):
-        rows = self.rows()
-        bureaus = {row.bureau.pk: row.bureau for row in rows if row.bureau}
+        page = Paginator(self.items(), self.paginate_by).get_page(self.request.GET.get("page"))
+        every = chase.chase_items(
+            Proposal.objects.visible_to(self.request.user), timezone.localdate()
+        )
         return super().get_context_data(
-            rows=rows,
-            bureaus=sorted(bureaus.values(), key=lambda b: b.name),
+            rows=chase.chase_rows(page.object_list, timezone.localdate()),
+            page_obj=page,
+            bureaus=Bureau.objects.filter(pk__in=every.values("lead_bureau")).order_by("name"),
             may_notify=is_clerk(self.request.user),
             due_soon_days=settings.DUE_SOON_DAYS,
             **kwargs,
@@ -298,7 +303,8 @@ class ChaseView(LoginRequiredMixin, TemplateView):
 
 class ChaseExportView(ChaseView):
     def get(self, request, *args, **kwargs):
-        return workbook_response({"催办清单": chase.chase_sheet(self.rows())}, "催办清单")
+        rows = chase.chase_rows(self.items(), timezone.localdate())
+        return workbook_response({"催办清单": chase.chase_sheet(rows)}, "催办清单")
 
 
 class ChaseNoticeView(LoginRequiredMixin, TemplateView):
@@ -311,5 +317,6 @@ class ChaseNoticeView(LoginRequiredMixin, TemplateView):
             raise PermissionDenied
         bureau = get_object_or_404(Bureau, pk=self.kwargs["pk"])
         today = timezone.localdate()
-        rows = chase.chase_rows(Proposal.objects.visible_to(self.request.user), today, bureau.pk)
+        items = chase.chase_items(Proposal.objects.visible_to(self.request.user), today, bureau.pk)
+        rows = chase.chase_rows(items, today)
         return super().get_context_data(bureau=bureau, rows=rows, today=today, **kwargs)

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from proposals.access import SYSTEM
 from proposals.models import Bureau
 from proposals.services import extension_request_create, proposals_assign
+from proposals.views import ChaseView
 
 TODAY = timezone.localdate()
 
@@ -60,6 +61,25 @@ def test_the_chase_list_shows_who_to_chase_how_to_reach_them_and_what_last_happe
     assert not rows[1].overdue and rows[1].days_left >= 0
     page = clerk.get(reverse("chase")).content.decode()
     assert f"已超期 {first.days} 天" in page and "打印催办通知" in page
+
+
+def test_the_chase_list_is_paged_in_a_constant_number_of_queries(
+    clerk, late_and_soon, monkeypatch, django_assert_num_queries
+):
+    # A province's session has thousands of items to chase: a page shows a few, the count
+    # and the bureaus are of all of them, and the queries do not grow with the page.
+    late, soon = late_and_soon
+    monkeypatch.setattr(ChaseView, "paginate_by", 1)
+    first = clerk.get(reverse("chase"))
+    assert [row.proposal for row in first.context["rows"]] == [late]
+    assert "共 2 件" in first.content.decode() and "下一页" in first.content.decode()
+    assert [row.proposal for row in clerk.get(reverse("chase"), {"page": 2}).context["rows"]] == [
+        soon
+    ]
+    for size in (1, 50):
+        monkeypatch.setattr(ChaseView, "paginate_by", size)
+        with django_assert_num_queries(10):
+            clerk.get(reverse("chase"))
 
 
 def test_the_chase_list_downloads_as_a_workbook(clerk, late_and_soon):
