@@ -29,6 +29,8 @@ from proposals.models import (
     HandlingStatus,
     Member,
     Proposal,
+    ProposalProposer,
+    Reply,
     Session,
     Turn,
 )
@@ -125,15 +127,17 @@ class ProposalFilter(django_filters.FilterSet):
         widget=forms.HiddenInput,
     )
     # Thousands of members make a drop-down useless and slow: a name to look for, and the
-    # member's number for links from the member pages.
+    # member's number for links from the member pages. These and the grade and satisfaction
+    # filters match rows a proposal may have several of: filter_held reads those rows'
+    # proposal ids rather than joining them (a join needs DISTINCT, which sorts every match).
     proposer = django_filters.CharFilter(
-        field_name="proposers__name", lookup_expr="contains", label="提出人", distinct=True
+        field_name="proposers__name", lookup_expr="contains", label="提出人", method="filter_held"
     )
     member = django_filters.ModelChoiceFilter(
         field_name="proposers",
         queryset=Member.objects.all(),
         label="提出人编号",
-        distinct=True,
+        method="filter_held",
         widget=forms.NumberInput,
     )
     status = django_filters.ChoiceFilter(
@@ -143,13 +147,16 @@ class ProposalFilter(django_filters.FilterSet):
         field_name="current_turn", choices=Turn.choices, label="轮到"
     )
     grade = django_filters.ModelChoiceFilter(
-        field_name="replies__grade", queryset=Grade.objects.all(), label="办理结果", distinct=True
+        field_name="replies__grade",
+        queryset=Grade.objects.all(),
+        label="办理结果",
+        method="filter_held",
     )
     satisfaction = django_filters.ChoiceFilter(
         field_name="feedback__satisfaction",
         choices=Feedback.Satisfaction.choices,
         label="满意度",
-        distinct=True,
+        method="filter_held",
     )
     replied = YesNoFilter(method="filter_word", label="已答复")
     overdue = YesNoFilter(method="filter_word", label="已超期")
@@ -242,6 +249,20 @@ class ProposalFilter(django_filters.FilterSet):
 
     def filter_key(self, queryset, name, value):
         return queryset.filter(is_key=value == "yes")
+
+    # What filter_held reads for each filter's field_name: a table of proposal ids, and the lookup.
+    HELD = {
+        "proposers__name": (ProposalProposer, "member__name__contains"),
+        "proposers": (ProposalProposer, "member"),
+        "replies__grade": (Reply, "grade"),
+        "feedback__satisfaction": (Feedback, "satisfaction"),
+    }
+
+    def filter_held(self, queryset, name, value):
+        """Proposals with a proposer, a reply or feedback that matches (the same rows as the
+        join on `name`), found by a subquery of that table's proposal ids."""
+        model, lookup = self.HELD[name]
+        return queryset.filter(pk__in=model.objects.filter(**{lookup: value}).values("proposal_id"))
 
     def filter_bureau(self, queryset, name, value):
         # A subquery rather than a join: no DISTINCT, so the page is read in index order.

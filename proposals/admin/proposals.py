@@ -163,10 +163,6 @@ class ProposalAdmin(SavedByServiceAdmin, VisibleHistoryAdmin):
         "disposition",
     ]
     list_select_related = ["session", "turn_bureau"]
-    # The web list's order, by the columns of the unique index: a page is read from the index.
-    # Meta.ordering's "session" sorts by the sessions' own ordering, which sorted every row
-    # that needs attention (a join and a sort of the whole table) to show the first hundred.
-    ordering = ["session_id", "number"]
     search_fields = ["title", "proposers__name", "=number"]
     autocomplete_fields = ["session"]
     fields = [*REGISTRATION_FIELDS, "closed_on", "whose_turn"]
