@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 
 from bench.concurrency import (
@@ -225,6 +226,9 @@ def database_url(request, tmp_path) -> str:
     if connection.vendor != "postgresql":
         pytest.skip("needs DATABASE_URL=postgres://…")
     request.getfixturevalue("transactional_db")
+    # Emptied before as well as after: a CI run once found the letters of the test before
+    # already in (every one "unchanged"), with nothing left to stop halfway.
+    call_command("flush", interactive=False, verbosity=0)
     return shared_database_url()
 
 
