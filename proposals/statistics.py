@@ -30,6 +30,7 @@ from statistics import median
 from typing import NamedTuple
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -43,6 +44,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.query import RawQuerySet
 from django.utils import timezone
 
 from proposals import derived
@@ -764,37 +766,45 @@ def _count(queryset: QuerySet, group: str) -> Subquery:
     return Subquery(counted.annotate(n=Count("pk")).values("n"), output_field=IntegerField())
 
 
-def bureaus_with_figures(proposals: QuerySet, today: date | None = None) -> QuerySet:
+def bureaus_with_figures(proposals: QuerySet, today: date | None = None) -> RawQuerySet:
     """Bureaus holding any of `proposals`: what they lead, and of it how much is replied and
-    overdue (the words of proposals.derived), and what they co-handle."""
+    overdue (the words of proposals.derived), and what they co-handle, by region and name.
+
+    One query: the proposals grouped by lead bureau and the co-handling assignments grouped by
+    bureau, each read once and joined to the bureaus. (A count per bureau and figure read each
+    bureau's proposals four times over: 6 s at a million proposals.)
+    """
     today = today or timezone.localdate()
-    led = proposals.filter(lead_bureau=OuterRef("pk")).order_by().values("lead_bureau")
-    co = Assignment.objects.active().filter(_among(proposals), role=Assignment.Role.CO_HANDLER)
-
-    def led_count(word: Q | None = None) -> Coalesce:
-        counted = led.filter(word) if word is not None else led
-        return Coalesce(
-            Subquery(counted.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
-            0,
+    led = (
+        proposals.order_by()
+        .values("lead_bureau")
+        .annotate(
+            n=Count("pk"),
+            replied=Count("pk", filter=derived.replied()),
+            overdue=Count("pk", filter=derived.overdue(today)),
         )
-
-    return (
-        Bureau.objects.annotate(
-            lead_count=led_count(),
-            co_count=Coalesce(_count(co, "bureau"), 0),
-            replied_count=led_count(derived.replied()),
-            overdue_count=led_count(derived.overdue(today)),
-        )
-        # Any at all, rather than the counts again.
-        .filter(Exists(led) | Exists(co.filter(bureau=OuterRef("pk"))))
-        .order_by("region", "name")
     )
+    co = Assignment.objects.active().filter(role=Assignment.Role.CO_HANDLER)
+    if proposals.query.has_filters():  # not every proposal (a clerk's, a viewer's): match ids
+        co = co.filter(proposal__in=proposals.values("pk"))
+    co = co.order_by().values("bureau").annotate(n=Count("pk"))
+    led_sql, led_params = led.query.sql_with_params()
+    co_sql, co_params = co.query.sql_with_params()
+    bureaus = connection.ops.quote_name(Bureau._meta.db_table)
+    sql = (
+        "SELECT b.*, COALESCE(led.n, 0) AS lead_count, COALESCE(co.n, 0) AS co_count, "
+        "COALESCE(led.replied, 0) AS replied_count, COALESCE(led.overdue, 0) AS overdue_count "
+        f"FROM {bureaus} b LEFT JOIN ({led_sql}) led ON led.lead_bureau = b.id "
+        f"LEFT JOIN ({co_sql}) co ON co.bureau = b.id "
+        "WHERE led.n > 0 OR co.n > 0 ORDER BY b.region, b.name"
+    )
+    return Bureau.objects.raw(sql, [*led_params, *co_params])
 
 
 def _among(proposals: QuerySet) -> Exists:
     """Whether a row's proposal is one of `proposals`, checked for that row. (`proposal__in`
-    made SQLite look up every id of `proposals` for each bureau or member counted: 16 s for
-    the bureau list at 100,000 proposals.)"""
+    made SQLite look up every id of `proposals` for each member counted: minutes for the
+    member list at 100,000 proposals.)"""
     return Exists(proposals.filter(pk=OuterRef("proposal_id")))
 
 

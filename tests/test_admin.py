@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -285,3 +286,47 @@ def test_workbench_lists_are_titled_and_filtered_in_plain_chinese(clerk, url, ti
     page = clerk.get(reverse(url)).content.decode()
     assert f"<h1>{title}</h1>" in page
     assert "来修改" not in page and "以 " not in page
+
+
+def test_a_list_longer_than_the_count_cap_reads_as_at_least_and_still_pages(
+    clerk_client, make_proposal, monkeypatch
+):
+    from proposals.admin.base import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "CAP", 3)
+    for number in range(1, 6):
+        make_proposal(number=number)
+    url = reverse("admin:proposals_proposal_changelist")
+
+    response = clerk_client.get(url, {"attention": "all"})
+
+    assert response.context["cl"].result_count == 3
+    assert "共 3 余 项" in response.content.decode()
+    assert len(response.context["cl"].result_list) == 5  # a page holds them all
+    few = clerk_client.get(url, {"attention": "all", "number": 1})
+    assert "余 项" not in few.content.decode()
+
+
+def test_the_category_filter_lists_each_category_in_use_once_for_every_reader(
+    clerk_user, officer_user, make_proposal, make_assignment
+):
+    make_proposal(number=1, category="工业")
+    make_proposal(number=2, category="教育")
+    make_proposal(number=3, category="工业")
+    make_assignment(make_proposal(number=4, category=""), due_on=date(2030, 1, 31))
+    url = reverse("admin:proposals_proposal_changelist")
+
+    from proposals.admin.proposals import CategoryFilter
+
+    def categories(user) -> list[str]:
+        client = Client()
+        client.force_login(user)
+        [spec] = [
+            spec
+            for spec in client.get(url, {"attention": "all"}).context["cl"].filter_specs
+            if isinstance(spec, CategoryFilter)
+        ]
+        return [title for _, title in spec.lookup_choices]
+
+    assert categories(clerk_user) == ["（未填写）", "工业", "教育"]
+    assert categories(officer_user) == ["（未填写）"]  # only what the officer's bureau holds

@@ -12,11 +12,14 @@ def blank_named(field: str, title: str) -> type[admin.SimpleListFilter]:
         UNSET = "-"
 
         def lookups(self, request, model_admin):
-            used = model_admin.get_queryset(request).order_by().values_list(field, flat=True)
             return [
                 (value or self.UNSET, value or "（未填写）")
-                for value in sorted(set(used.distinct()))
+                for value in self.values_in_use(request, model_admin)
             ]
+
+        def values_in_use(self, request, model_admin) -> list[str]:
+            used = model_admin.get_queryset(request).order_by().values_list(field, flat=True)
+            return sorted(set(used.distinct()))
 
         def queryset(self, request, queryset):
             value = self.value()

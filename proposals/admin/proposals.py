@@ -5,6 +5,7 @@ from functools import partial
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils.html import format_html
 
 from proposals.access import Role, role_of
@@ -119,6 +120,33 @@ class HandlingStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CategoryFilter(blank_named("category", "类别")):
+    """The categories in use, as blank_named lists them; for a reader who sees every proposal
+    read from the category index (migration 0020) a category at a time, not by reading every
+    proposal, which took as long as the rest of the page at a million proposals. (Stepping
+    through the index among a bureau's proposals only took longer than reading them.)"""
+
+    def values_in_use(self, request, model_admin) -> list[str]:
+        if model_admin.get_queryset(request).query.has_filters():
+            return super().values_in_use(request, model_admin)
+        return _categories_in_use()
+
+
+def _categories_in_use() -> list[str]:
+    """Every category of all proposals, found by stepping through the index: each step asks
+    for the least category after the last one found."""
+    table = connection.ops.quote_name(Proposal._meta.db_table)
+    sql = (
+        f"WITH RECURSIVE found(category) AS (SELECT MIN(category) FROM {table} UNION ALL "
+        f"SELECT (SELECT MIN(category) FROM {table} WHERE category > found.category) "
+        "FROM found WHERE found.category IS NOT NULL) "
+        "SELECT category FROM found WHERE category IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return sorted(category for (category,) in cursor.fetchall())
+
+
 class ProposerInline(LabelledInline):
     """Proposers in order; saved with the proposal through proposal_save."""
 
@@ -159,7 +187,7 @@ class ProposalAdmin(SavedByServiceAdmin, VisibleHistoryAdmin):
         HandlingStatusFilter,
         "session",
         "is_key",
-        blank_named("category", "类别"),
+        CategoryFilter,
         "disposition",
     ]
     list_select_related = ["session", "turn_bureau"]
