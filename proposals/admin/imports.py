@@ -109,8 +109,62 @@ def upload_may_retry(request, admin, run) -> bool:
     )
 
 
+class UploadRunAdmin(WorkbenchAdmin):
+    """What the uploads of letters and of registers share: a progress column, deletion with
+    their files, and a run's job confirmed or retried from its page (a POST)."""
+
+    run_confirm = None  # the service that imports what the run's preview showed
+    run_retry = None  # the service that starts the run's failed job again
+    confirmed_message = "已开始按预览导入，本页显示进度。"
+
+    @admin.display(description="进度")
+    def progress(self, run):
+        return run.job_summary()
+
+    def delete_model(self, request, obj):
+        upload_runs_delete([obj])
+
+    def delete_queryset(self, request, queryset):
+        upload_runs_delete(queryset)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        name = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path("<path:object_id>/confirm/", view(self.confirm_view), name=f"{name}_confirm"),
+            path("<path:object_id>/retry/", view(self.retry_view), name=f"{name}_retry"),
+            *super().get_urls(),
+        ]
+
+    def confirm_view(self, request, object_id):
+        return self._start(request, object_id, self.run_confirm, self.confirmed_message)
+
+    def retry_view(self, request, object_id):
+        return self._start(request, object_id, self.run_retry, "已重新开始，本页显示进度。")
+
+    def _start(self, request, object_id, service, done: str):
+        run = self._posted_run(request, object_id)
+        try:
+            service(run=run, actor=request.user)
+            self.message_user(request, done, messages.SUCCESS)
+        except ValidationError as error:
+            self.message_user(request, error.messages[0], messages.ERROR)
+        return self._back(run)
+
+    def _back(self, run):
+        return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", run.pk)
+
+    def _posted_run(self, request, object_id):
+        run = self.get_queryset(request).filter(pk=object_id).first()
+        if run is None:
+            raise Http404
+        if request.method != "POST" or not self.has_add_permission(request):
+            raise PermissionDenied
+        return run
+
+
 @admin.register(ImportRun)
-class ImportRunAdmin(WorkbenchAdmin):
+class ImportRunAdmin(UploadRunAdmin):
     list_display = [
         "__str__",
         "created_by",
@@ -122,6 +176,9 @@ class ImportRunAdmin(WorkbenchAdmin):
     ]
     list_filter = ["status"]
     list_select_related = ["created_by", "bureau"]
+    run_confirm = staticmethod(import_run_confirm)
+    run_retry = staticmethod(import_run_retry)
+    confirmed_message = "已开始按预览的文件导入，本页显示进度。"
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).annotate(files_total=Count("files"))
@@ -137,30 +194,6 @@ class ImportRunAdmin(WorkbenchAdmin):
     @admin.display(description="文件数", ordering="files_total")
     def file_count(self, run):
         return run.files_total
-
-    @admin.display(description="进度")
-    def progress(self, run):
-        return run.job_summary()
-
-    def delete_model(self, request, obj):
-        upload_runs_delete([obj])
-
-    def delete_queryset(self, request, queryset):
-        upload_runs_delete(queryset)
-
-    def get_urls(self):
-        view = self.admin_site.admin_view
-        return [
-            path(
-                "<path:object_id>/confirm/",
-                view(self.confirm_view),
-                name="proposals_importrun_confirm",
-            ),
-            path(
-                "<path:object_id>/retry/", view(self.retry_view), name="proposals_importrun_retry"
-            ),
-            *super().get_urls(),
-        ]
 
     @capped_upload_view(UPLOAD_LIMITS)
     def add_view(self, request, form_url="", extra_context=None):
@@ -218,32 +251,6 @@ class ImportRunAdmin(WorkbenchAdmin):
         }
         response = TemplateResponse(request, "admin/proposals/importrun/preview.html", context)
         return job_page(response, request, run)
-
-    def confirm_view(self, request, object_id):
-        run = self._posted_run(request, object_id)
-        try:
-            import_run_confirm(run=run, actor=request.user)
-            self.message_user(request, "已开始按预览的文件导入，本页显示进度。", messages.SUCCESS)
-        except ValidationError as error:
-            self.message_user(request, error.messages[0], messages.ERROR)
-        return redirect("admin:proposals_importrun_change", run.pk)
-
-    def retry_view(self, request, object_id):
-        run = self._posted_run(request, object_id)
-        try:
-            import_run_retry(run=run, actor=request.user)
-            self.message_user(request, "已重新开始，本页显示进度。", messages.SUCCESS)
-        except ValidationError as error:
-            self.message_user(request, error.messages[0], messages.ERROR)
-        return redirect("admin:proposals_importrun_change", run.pk)
-
-    def _posted_run(self, request, object_id) -> ImportRun:
-        run = self.get_queryset(request).filter(pk=object_id).first()
-        if run is None:
-            raise Http404
-        if request.method != "POST" or not self.has_add_permission(request):
-            raise PermissionDenied
-        return run
 
 
 @admin.register(ExportJob)

@@ -10,14 +10,13 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from proposals.access import is_clerk
-from proposals.admin.base import WorkbenchAdmin
-from proposals.admin.imports import job_context, job_page, upload_may_retry
+from proposals.admin.imports import UploadRunAdmin, job_context, job_page, upload_may_retry
 from proposals.exports import register_rows, workbook_response
 from proposals.forms import DateField
 from proposals.models import Body, RegisterImport, RegisterKind, Session
 from proposals.models.imports import JobKind, JobStatus
 from proposals.registers.columns import labels
-from proposals.services.imports import MAX_FILE_BYTES, Upload, upload_runs_delete
+from proposals.services.imports import MAX_FILE_BYTES, Upload
 from proposals.services.registers import (
     RowStatus,
     register_import_confirm,
@@ -71,10 +70,12 @@ class ExportForm(forms.Form):
 
 
 @admin.register(RegisterImport)
-class RegisterImportAdmin(WorkbenchAdmin):
+class RegisterImportAdmin(UploadRunAdmin):
     list_display = ["__str__", "kind", "created_by", "created_at", "status", "progress"]
     list_filter = ["kind", "status"]
     list_select_related = ["created_by"]
+    run_confirm = staticmethod(register_import_confirm)
+    run_retry = staticmethod(register_import_retry)
 
     def has_module_permission(self, request):
         return is_clerk(request.user)
@@ -91,29 +92,9 @@ class RegisterImportAdmin(WorkbenchAdmin):
     def has_delete_permission(self, request, obj=None):
         return is_clerk(request.user)
 
-    @admin.display(description="进度")
-    def progress(self, run):
-        return run.job_summary()
-
-    def delete_model(self, request, obj):
-        upload_runs_delete([obj])
-
-    def delete_queryset(self, request, queryset):
-        upload_runs_delete(queryset)
-
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path(
-                "<path:object_id>/retry/",
-                view(self.retry_view),
-                name="proposals_registerimport_retry",
-            ),
-            path(
-                "<path:object_id>/confirm/",
-                view(self.confirm_view),
-                name="proposals_registerimport_confirm",
-            ),
             path(
                 "<path:object_id>/remap/",
                 view(self.remap_view),
@@ -221,33 +202,7 @@ class RegisterImportAdmin(WorkbenchAdmin):
             self.message_user(request, "正在按新的列对应关系重新预览。", messages.SUCCESS)
         except ValidationError as error:
             self.message_user(request, error.messages[0], messages.ERROR)
-        return redirect("admin:proposals_registerimport_change", run.pk)
-
-    def confirm_view(self, request, object_id):
-        run = self._posted_run(request, object_id)
-        try:
-            register_import_confirm(run=run, actor=request.user)
-            self.message_user(request, "已开始按预览导入，本页显示进度。", messages.SUCCESS)
-        except ValidationError as error:
-            self.message_user(request, error.messages[0], messages.ERROR)
-        return redirect("admin:proposals_registerimport_change", run.pk)
-
-    def retry_view(self, request, object_id):
-        run = self._posted_run(request, object_id)
-        try:
-            register_import_retry(run=run, actor=request.user)
-            self.message_user(request, "已重新开始，本页显示进度。", messages.SUCCESS)
-        except ValidationError as error:
-            self.message_user(request, error.messages[0], messages.ERROR)
-        return redirect("admin:proposals_registerimport_change", run.pk)
-
-    def _posted_run(self, request, object_id) -> RegisterImport:
-        run = self.get_queryset(request).filter(pk=object_id).first()
-        if run is None:
-            raise Http404
-        if request.method != "POST" or not self.has_add_permission(request):
-            raise PermissionDenied
-        return run
+        return self._back(run)
 
     def export_view(self, request):
         if not self.has_view_permission(request):
