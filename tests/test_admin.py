@@ -330,3 +330,15 @@ def test_the_category_filter_lists_each_category_in_use_once_for_every_reader(
 
     assert categories(clerk_user) == ["（未填写）", "工业", "教育"]
     assert categories(officer_user) == ["（未填写）"]  # only what the officer's bureau holds
+
+
+def test_yes_no_columns_read_as_words_not_english_icon_text(clerk_client, make_proposal):
+    make_proposal(number=1, is_key=True)
+    make_proposal(number=2)
+
+    page = clerk_client.get(
+        reverse("admin:proposals_proposal_changelist"), {"attention": "all"}
+    ).content.decode()
+
+    assert page.count('<td class="field-key_column">重点提案</td>') == 1
+    assert 'alt="True"' not in page and 'alt="False"' not in page

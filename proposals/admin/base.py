@@ -71,6 +71,17 @@ class LabelledInline(admin.TabularInline):
         return Labelled
 
 
+def flag_column(field: str, word: str):
+    """A list column of a yes/no field that reads `word` where it is true and is blank
+    otherwise. (The admin's own ✓/✗ icons are read aloud by their alt text: "True", "False".)"""
+
+    @admin.display(description=word, ordering=field)
+    def column(self, obj):
+        return word if getattr(obj, field) else ""
+
+    return column
+
+
 class AtLeast(int):
     """A count that stopped at a cap: the number, read as "10,000 余" (共 10,000 余 项)."""
 

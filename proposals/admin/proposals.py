@@ -17,6 +17,7 @@ from proposals.admin.base import (
     VisibleHistoryAdmin,
     action_with_form,
     confirm_service,
+    flag_column,
     inline_rows,
     proposal_label,
     today,
@@ -177,7 +178,7 @@ class ProposalAdmin(SavedByServiceAdmin, VisibleHistoryAdmin):
         "number",
         "title",
         "session",
-        "is_key",
+        "key_column",
         "status_column",
         "turn_column",
     ]
@@ -198,6 +199,7 @@ class ProposalAdmin(SavedByServiceAdmin, VisibleHistoryAdmin):
     inlines = [ProposerInline, AssignmentInline, ReplyInline, FeedbackInline]
 
     actions = ["assign", "extend", "close", "export_csv", "export_xlsx"]
+    key_column = flag_column("is_key", "重点提案")
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_status()

@@ -16,6 +16,7 @@ from proposals.admin.base import (
     VisibleProposalsAdmin,
     action_with_form,
     confirm_service,
+    flag_column,
     inline_rows,
     proposal_label,
     today,
@@ -102,6 +103,7 @@ class ReplyAdmin(SavedByServiceAdmin, VisibleHistoryAdmin):
     form = ReplyForm
     bureau_path = "bureau_id"
     actions = ["confirm_grade", "set_grade", "review_done", "publish"]
+    review_column = flag_column("needs_review", "待补全")
     list_display = [
         "proposal",
         "bureau",
@@ -109,7 +111,7 @@ class ReplyAdmin(SavedByServiceAdmin, VisibleHistoryAdmin):
         "proposed_grade",
         "grade",
         "reply_date",
-        "needs_review",
+        "review_column",
         "published_on",
     ]
     list_filter = [
