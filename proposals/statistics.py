@@ -672,8 +672,11 @@ def satisfaction_by_proposal(proposals: QuerySet) -> dict[int, tuple[str, str]]:
     """For each of `proposals` with feedback: the least satisfied answer of round 1 ("" if
     none was given in round 1) and that of its last answered round."""
     worst: dict[tuple[int, int], str] = {}
-    feedback = Feedback.objects.filter(proposal__in=proposals).values_list(
-        "proposal_id", "round", "satisfaction"
+    # Unordered: the model's ordering would join the sessions, proposals and members.
+    feedback = (
+        Feedback.objects.filter(proposal__in=proposals)
+        .order_by()
+        .values_list("proposal_id", "round", "satisfaction")
     )
     for proposal_id, round_, satisfaction in feedback:
         key = (proposal_id, round_)

@@ -52,9 +52,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         visible = Proposal.objects.visible_to(self.request.user)
-        session = (
-            Session.objects.filter(proposals__in=visible).order_by("-term", "-meeting").first()
-        )
+        session = Session.objects.holding(visible).first()
         figures = home_figures(visible.filter(session=session), session) if session else []
         # Only the figures whose list the reader may open: the public has fewer filters.
         allowed = set(list_filters_for(self.request.user, [f.filter for f in figures if f.filter]))
@@ -182,9 +180,7 @@ class StatisticsView(LoginRequiredMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         visible = Proposal.objects.visible_to(request.user)
-        sessions = (
-            Session.objects.filter(proposals__in=visible).distinct().order_by("-term", "-meeting")
-        )
+        sessions = Session.objects.holding(visible)
         form = StatisticsForm(request.GET, sessions=sessions)
         form.is_valid()  # A field given wrongly is explained; the others still apply.
         session = form.cleaned_data.get("session") or sessions.first()
