@@ -342,3 +342,22 @@ def test_yes_no_columns_read_as_words_not_english_icon_text(clerk_client, make_p
 
     assert page.count('<td class="field-key_column">重点提案</td>') == 1
     assert 'alt="True"' not in page and 'alt="False"' not in page
+
+
+def test_the_workbench_finds_proposals_by_title_number_or_proposer_each_once(
+    clerk_client, make_proposal
+):
+    zhang = Member.objects.create(name="张素平", body="cppcc", region="焦作市")
+    wang = Member.objects.create(name="王张平", body="cppcc", region="焦作市")
+    both = make_proposal(number=7, title="关于科技创新的提案", proposers=[zhang, wang])
+    titled = make_proposal(number=8, title="关于张家村道路的提案")
+    make_proposal(number=9, title="关于教育的提案")
+    url = reverse("admin:proposals_proposal_changelist")
+
+    def found(term: str) -> list[int]:
+        response = clerk_client.get(url, {"q": term, "attention": "all"})
+        return sorted(p.number for p in response.context["cl"].result_list)
+
+    assert found("张") == [both.number, titled.number]  # two proposers named 张…, listed once
+    assert found("科技") == [both.number]
+    assert found("9") == [9]

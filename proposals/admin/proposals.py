@@ -192,7 +192,7 @@ class ProposalAdmin(SavedByServiceAdmin, VisibleHistoryAdmin):
         "disposition",
     ]
     list_select_related = ["session", "turn_bureau"]
-    search_fields = ["title", "proposers__name", "=number"]
+    search_fields = ["title", "=number"]
     autocomplete_fields = ["session"]
     fields = [*REGISTRATION_FIELDS, "closed_on", "whose_turn"]
     readonly_fields = ["closed_on", "whose_turn"]
@@ -200,6 +200,17 @@ class ProposalAdmin(SavedByServiceAdmin, VisibleHistoryAdmin):
 
     actions = ["assign", "extend", "close", "export_csv", "export_xlsx"]
     key_column = flag_column("is_key", "重点提案")
+
+    def get_search_results(self, request, queryset, search_term):
+        """By title and number (the admin's own search), or by a proposer's name. The names
+        are matched in a subquery, so no proposal comes twice: the admin's join of the
+        proposers then needed DISTINCT over every match (1.7 s at a million proposals)."""
+        results, duplicates = super().get_search_results(request, queryset, search_term)
+        name = search_term.strip()
+        if name:
+            named = ProposalProposer.objects.filter(member__name__contains=name)
+            results |= queryset.filter(pk__in=named.values("proposal_id"))
+        return results, duplicates
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_status()
