@@ -78,8 +78,8 @@ def changelist_queries(client, name: str, **query) -> int:
 # The exact queries of each workbench list: the same with 3 rows or 43.
 CHANGELIST_QUERIES = {
     "proposal": 9,
-    "assignment": 10,
-    "reply": 13,
+    "assignment": 8,
+    "reply": 10,
     "contact": 7,
     "feedback": 8,
     "extensionrequest": 7,
@@ -361,3 +361,18 @@ def test_the_workbench_finds_proposals_by_title_number_or_proposer_each_once(
     assert found("张") == [both.number, titled.number]  # two proposers named 张…, listed once
     assert found("科技") == [both.number]
     assert found("9") == [9]
+
+
+def test_replies_are_filtered_by_first_handling_or_rehandling(
+    clerk_client, make_proposal, make_reply
+):
+    proposal = make_proposal(number=1)
+    first = make_reply(proposal, round=1)
+    again = make_reply(proposal, round=2)
+    url = reverse("admin:proposals_reply_changelist")
+
+    def listed(round_: str) -> list:
+        return list(clerk_client.get(url, {"round": round_}).context["cl"].result_list)
+
+    assert listed("first") == [first]
+    assert listed("again") == [again]

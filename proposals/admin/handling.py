@@ -149,11 +149,17 @@ def next_steps_for(bureau_id: int):
 class AssignmentAdmin(SavedByServiceAdmin, VisibleHistoryAdmin):
     form = AssignmentForm
     list_display = ["proposal", "bureau", "role", "assigned_on", "due_on", "returned_on"]
-    list_filter = ["role", "bureau__region", ("returned_on", admin.EmptyFieldListFilter)]
+    # Due dates by today, this month or year (the admin's filter, no query): a date
+    # hierarchy read every assignment for its years, 300 ms at 1.3 million.
+    list_filter = [
+        "role",
+        "bureau__region",
+        ("due_on", admin.DateFieldListFilter),
+        ("returned_on", admin.EmptyFieldListFilter),
+    ]
     list_select_related = ["proposal__session", "bureau"]
     search_fields = ["proposal__title", "bureau__name"]
     autocomplete_fields = ["proposal", "bureau"]
-    date_hierarchy = "due_on"
     inlines = [ExtensionRequestInline, ReturnRequestInline]
 
     def get_list_display(self, request):
