@@ -284,17 +284,25 @@ class ChaseView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         page = Paginator(self.items(), self.paginate_by).get_page(self.request.GET.get("page"))
-        every = chase.chase_items(
-            Proposal.objects.visible_to(self.request.user), timezone.localdate()
-        )
         return super().get_context_data(
             rows=chase.chase_rows(page.object_list, timezone.localdate()),
             page_obj=page,
-            bureaus=Bureau.objects.filter(pk__in=every.values("lead_bureau")).order_by("name"),
+            bureaus=self._bureaus(),
             may_notify=is_clerk(self.request.user),
             due_soon_days=settings.DUE_SOON_DAYS,
             **kwargs,
         )
+
+    def _bureaus(self):
+        """The lead bureaus of every item to chase, to pick one; none for a bureau officer,
+        whose items are their bureau's own. (Finding them among an officer's items read
+        each bureau's items in turn: 0.7 s at a million proposals.)"""
+        if role_of(self.request.user) == Role.BUREAU:
+            return []
+        every = chase.chase_items(
+            Proposal.objects.visible_to(self.request.user), timezone.localdate()
+        )
+        return Bureau.objects.filter(pk__in=every.values("lead_bureau")).order_by("name")
 
 
 class ChaseExportView(ChaseView):

@@ -120,3 +120,18 @@ def test_on_a_day_lead_and_co_handler_were_assigned_the_lead_is_named(
     )
     row = clerk.get(reverse("chase")).context["rows"][0]
     assert row.last_action == "交办焦作市工业和信息化局"
+
+
+def test_an_officer_chases_their_own_items_with_no_bureau_to_pick(
+    clerk_user, officer_user, late_and_soon
+):
+    from django.test import Client
+
+    def page(user) -> str:
+        client = Client()
+        client.force_login(user)
+        return client.get(reverse("chase")).content.decode()
+
+    assert 'id="chase-bureau"' in page(clerk_user)
+    officers = page(officer_user)
+    assert 'id="chase-bureau"' not in officers and "超期的" in officers
