@@ -104,6 +104,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A bureau's or a session's rows are a few thousand index probes among a million; with
+    # PostgreSQL's default cost of a random read (4, for spinning disks) the planner read
+    # every proposal instead: 206 -> 43 ms for a bureau officer's count at a million. 1.1 is
+    # the usual figure for SSDs; PG_RANDOM_PAGE_COST sets the server's own.
+    random_page_cost = env.float("PG_RANDOM_PAGE_COST", default=1.1)
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", f"-c random_page_cost={random_page_cost}"
+    )
 # CI and developers share one PostgreSQL server: TEST_DATABASE_NAME keeps test runs apart.
 if test_database_name := env("TEST_DATABASE_NAME", default=None):
     DATABASES["default"]["TEST"] = {"NAME": test_database_name}
