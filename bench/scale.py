@@ -344,6 +344,9 @@ def main() -> None:
     statement_timeout(args.timeout)
     # Lets the client in, records response.context; DEBUG off (as in production: no query log).
     setup_test_environment(debug=False)
+    # Loaded as a gunicorn worker loads the application: its objects frozen out of the
+    # garbage collector's full collections.
+    import tracker.wsgi  # noqa: F401
     with override_settings(ROOT_URLCONF="bench.urls"):
         from django.urls import reverse
 

@@ -11,8 +11,8 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Sync workers, each one request at a time: about two per core (the machine here has 2 cores).
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
-# A worker silent this long is killed and replaced. The import preview of a large upload and
-# a big export run inside the request and can take a minute; nginx waits as long
+# A worker silent this long is killed and replaced. Long work (an upload's preview and
+# import, a big export) runs as a background job, not in the request; nginx waits as long
 # (proxy_read_timeout in deploy/nginx.conf).
 timeout = 120
 # On restart or reload (systemctl reload), requests under way get this long to finish.
