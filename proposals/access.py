@@ -105,6 +105,20 @@ def visible_proposals(user, proposals: QuerySet) -> QuerySet:
     return proposals.none()
 
 
+def visible_sessions(user) -> QuerySet:
+    """The sessions holding any proposal `user` may see, latest first."""
+    from proposals.models import Proposal, Session
+
+    visible = Proposal.objects.visible_to(user)
+    if role_of(user) == Role.BUREAU:
+        # A bureau's proposals are few among many: their sessions are read from them in one
+        # pass (26 ms at a million on PostgreSQL), where asking each session for one of them
+        # read the sessions of other regions through (270 ms).
+        held = visible.order_by().values("session").distinct()
+        return Session.objects.filter(pk__in=held).order_by("-term", "-meeting")
+    return Session.objects.holding(visible)
+
+
 def sees_unpublished(user) -> bool:
     """Signed-in staff see every reply of a proposal they may see; the public only published ones."""
     return role_of(user) != Role.NONE

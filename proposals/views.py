@@ -22,6 +22,7 @@ from proposals.access import (
     reply_text_for,
     role_of,
     sees_unpublished,
+    visible_sessions,
 )
 from proposals.exports import (
     csv_response,
@@ -33,7 +34,7 @@ from proposals.exports import (
 )
 from proposals.filters import ProposalExportFilter, ProposalFilter
 from proposals.forms import StatisticsForm
-from proposals.models import Assignment, Bureau, Member, Proposal, Reply, Session
+from proposals.models import Assignment, Bureau, Member, Proposal, Reply
 from proposals.search import SCANNED_CAP, passages_for
 from proposals.statistics import (
     bureaus_with_figures,
@@ -52,7 +53,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         visible = Proposal.objects.visible_to(self.request.user)
-        session = Session.objects.holding(visible).first()
+        session = visible_sessions(self.request.user).first()
         figures = home_figures(visible.filter(session=session), session) if session else []
         # Only the figures whose list the reader may open: the public has fewer filters.
         allowed = set(list_filters_for(self.request.user, [f.filter for f in figures if f.filter]))
@@ -180,7 +181,7 @@ class StatisticsView(LoginRequiredMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         visible = Proposal.objects.visible_to(request.user)
-        sessions = Session.objects.holding(visible)
+        sessions = visible_sessions(request.user)
         form = StatisticsForm(request.GET, sessions=sessions)
         form.is_valid()  # A field given wrongly is explained; the others still apply.
         session = form.cleaned_data.get("session") or sessions.first()

@@ -250,3 +250,17 @@ def test_the_demo_data_shows_every_state(db):
         "replied",
         "feedback",
     }
+
+
+def test_each_reader_is_offered_the_sessions_holding_what_they_may_see(logins, world, bureau):
+    from proposals.access import visible_sessions
+    from proposals.models import Session
+
+    later = Session.objects.create(body="cppcc", region="焦作市", term=15, meeting=1)
+    Proposal.objects.filter(pk=world["theirs"].pk).update(session=later)
+    Session.objects.create(body="cppcc", region="焦作市", term=15, meeting=2)  # holds nothing
+    first = world["ours"].session
+
+    assert list(visible_sessions(logins[Role.CLERK])) == [later, first]
+    assert list(visible_sessions(logins[Role.BUREAU])) == [first]  # 工信局's only
+    assert list(visible_sessions(AnonymousUser())) == []  # nothing published
