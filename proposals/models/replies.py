@@ -127,10 +127,12 @@ class Reply(models.Model):
             ),
             models.CheckConstraint(condition=Q(round__gte=1), name="reply_round_positive"),
         ]
-        # Covers "which proposals have a published reply" without reading the long text
-        # column, which SQLite stores before published_on in the same row.
+        # Cover "which proposals have a published reply" and "which have a reply of grade A"
+        # without reading the rows, whose long text SQLite stores before those columns: the
+        # list by grade counted 29,000 replies' rows in 150 ms at 100,000 proposals.
         indexes = [
             models.Index(fields=["published_on", "proposal"], name="reply_published_idx"),
+            models.Index(fields=["grade", "proposal"], name="reply_grade_idx"),
         ]
 
     def __str__(self) -> str:
