@@ -347,6 +347,7 @@ def main() -> None:
     # Loaded as a gunicorn worker loads the application: its objects frozen out of the
     # garbage collector's full collections.
     import tracker.wsgi  # noqa: F401
+
     with override_settings(ROOT_URLCONF="bench.urls"):
         from django.urls import reverse
 
