@@ -25,6 +25,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -91,6 +92,13 @@ def overlapping_folders(
     return folders
 
 
+def _interruptible() -> None:
+    """Ctrl-C's default action, as a shell gives the command it starts in the foreground. (Run
+    in the background, as by `nohup … &`, a test would pass SIGINT on ignored, and an ignored
+    SIGINT stops nothing.)"""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_importer(
     *, env: dict, tree: Path = ROOT, args=(), output: Path | None = None, session: bool = False
 ) -> subprocess.Popen:
@@ -107,6 +115,7 @@ def start_importer(
             stderr=subprocess.STDOUT if output else subprocess.PIPE,
             text=True,
             start_new_session=session,
+            preexec_fn=_interruptible if session else None,
         )
     finally:
         if output:
