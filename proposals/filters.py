@@ -47,9 +47,23 @@ class YesNoFilter(django_filters.ChoiceFilter):
 
 
 class SortFilter(django_filters.OrderingFilter):
-    """Sort choices read 编号（升序） and 编号（降序）, not django-filter's "(descending)"."""
+    """Sort choices read 编号（升序） and 编号（降序）, not django-filter's "(descending)".
+
+    Ties (a due date a hundred proposals share, a number every session has) are broken by the
+    list's own order, the proposal's unique key: every row has one place, so pages neither
+    repeat nor skip a row, and a page can be read from the list's end (ProposalListView)."""
 
     descending_fmt = "%s（降序）"
+    tie_break = ("session_id", "number")
+
+    def filter(self, qs, value):
+        chosen = super().filter(qs, value)
+        if value in EMPTY_VALUES:
+            return chosen
+        named = {field.lstrip("-") for field in chosen.query.order_by}
+        return chosen.order_by(
+            *chosen.query.order_by, *(field for field in self.tie_break if field not in named)
+        )
 
     def build_choices(self, fields, labels):
         return [

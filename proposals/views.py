@@ -105,6 +105,20 @@ class CappedPaginator(Paginator):
         return self.counted > self.cap
 
 
+class FromEitherEndPaginator(Paginator):
+    """Reads a page nearer the list's end from the end, in the reverse order: OFFSET reads and
+    drops every row before the page, 999,950 of them for the last page of a million. The
+    order must give every row one place (the list's unique key, SortFilter's tie-break)."""
+
+    def page(self, number):
+        page = super().page(number)
+        before, after = page.start_index() - 1, self.count - page.end_index()
+        if after < before:
+            from_end = self.object_list.reverse()[after : self.count - before]
+            page.object_list = list(reversed(from_end))
+        return page
+
+
 class ProposalListView(FilterView):
     filterset_class = ProposalFilter
     paginate_by = 50
@@ -114,7 +128,9 @@ class ProposalListView(FilterView):
         return Proposal.objects.visible_to(self.request.user).for_list_page()
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        paginator_class = CappedPaginator if self.filterset.search_scanned else Paginator
+        paginator_class = (
+            CappedPaginator if self.filterset.search_scanned else FromEitherEndPaginator
+        )
         return paginator_class(queryset, per_page, **kwargs)
 
     def get_context_data(self, **kwargs):
