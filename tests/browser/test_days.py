@@ -1,6 +1,6 @@
 """Each role's day in a real browser: the clerk's to-do list, chase list and 催办通知; a bureau
-officer's items and an extension asked from the home page, on a phone; a leader's rates, key
-items and report; the public reading a published reply on a phone. Every step is checked by
+officer's items, an extension asked from the home page and the bureau's chase list, on a
+phone; a leader's rates, key items and report; the public reading a published reply on a phone. Every step is checked by
 axe-core as its screenshot is saved (conftest.shoot)."""
 
 from datetime import timedelta
@@ -63,6 +63,19 @@ def test_a_bureau_officer_asks_for_an_extension_from_the_home_page_on_a_phone(
     shoot(browser, "day-officer-3-requested")
     request = ExtensionRequest.objects.get(reason="需要会同多个部门调研")
     assert request.assignment.bureau == bureau and request.status == "pending"
+
+    # The chase list holds the bureau's own late items, with no bureau to pick and no notice
+    # to print: those are the clerks'.
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "返回网页"))
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "催办"))
+    shoot(browser, "day-officer-4-chase-phone")
+    assert browser.find_elements(By.ID, "chase-bureau") == []
+    assert "打印催办通知" not in browser.page_source
+    leads = [
+        cell.text
+        for cell in browser.find_elements(By.CSS_SELECTOR, "table.chase tbody td:nth-child(3)")
+    ]
+    assert leads and set(leads) == {bureau.name}, leads
 
 
 def test_a_leader_reads_the_headline_rates_the_key_items_and_the_report(
