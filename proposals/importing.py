@@ -105,6 +105,11 @@ def lost_race(error: DatabaseError) -> bool:
     return any(message in str(error) for message in _RACE_MESSAGES)
 
 
+def pause_before(attempt: int) -> None:
+    """Wait before try `attempt` (2, 3, …) of a unit of work that lost a race (RACE_PAUSE)."""
+    time.sleep(random.uniform(0, min(RACE_PAUSE * 2 ** (attempt - 2), RACE_PAUSE_MAX)))
+
+
 class LetterImporter:
     """Imports letters one unit of work each, remembering sessions and bureaus across a batch.
 
@@ -161,7 +166,7 @@ class LetterImporter:
         rejected, naming the last error, if it never is."""
         for attempt in range(1, RACE_ATTEMPTS):
             if attempt > 1:
-                time.sleep(random.uniform(0, min(RACE_PAUSE * 2 ** (attempt - 2), RACE_PAUSE_MAX)))
+                pause_before(attempt)
             [outcome] = self._attempt(letters=[letter])
             if not isinstance(outcome, _Raced):
                 return outcome

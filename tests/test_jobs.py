@@ -10,7 +10,7 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, OperationalError, connection
 from django.urls import reverse
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
@@ -247,6 +247,53 @@ def test_a_register_is_previewed_and_imported_by_jobs(clerk, session):
     run.refresh_from_db()
     assert (run.status, run.job_status, run.stored.name) == ("confirmed", "done", "")
     assert Proposal.objects.filter(session=session).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("error", "tries", "outcome"),
+    [
+        # Another import held the write lock past the busy timeout: written on the next try.
+        (OperationalError("database is locked"), 2, ("confirmed", "done")),
+        # Not a race: trying again cannot help, and the clerk is told.
+        (
+            IntegrityError("NOT NULL constraint failed: proposals_member.name"),
+            1,
+            ("preview", "failed"),
+        ),
+    ],
+    ids=["lost a race", "not a race"],
+)
+def test_a_register_that_loses_a_race_with_another_import_is_written_again_whole(
+    clerk, session, monkeypatch, error, tries, outcome
+):
+    from proposals.services import registers
+    from tests.test_registers import xlsx
+
+    written, calls = registers.register_apply, []
+
+    def racing(**kwargs):
+        calls.append(kwargs)
+        outcomes = written(**kwargs)
+        if len(calls) == 1:
+            raise error  # after writing: all of it is rolled back
+        return outcomes
+
+    data = xlsx(
+        [["案号", "案由", "提案人"], [1, "关于一的提案", "张三"], [2, "关于二的提案", "李四"]]
+    )
+    clerk.post(
+        reverse("admin:proposals_registerimport_add"),
+        {"kind": "proposals", "session": session.pk, "body": "cppcc", "file": _file(data)},
+    )
+    run_worker()
+    monkeypatch.setattr(registers, "register_apply", racing)
+    clerk.post(
+        reverse("admin:proposals_registerimport_confirm", args=[RegisterImport.objects.get().pk])
+    )
+    run_worker()
+    run = RegisterImport.objects.get()
+    assert ((run.status, run.job_status), len(calls)) == (outcome, tries)
+    assert Proposal.objects.filter(session=session).count() == (2 if tries == 2 else 0)
 
 
 def test_a_register_that_cannot_be_read_fails_with_its_reason(clerk, session):

@@ -14,12 +14,13 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from proposals.access import require_clerk, user_or_none
 from proposals.derived import changes, service
+from proposals.importing import RACE_ATTEMPTS, lost_race, pause_before
 from proposals.models import (
     Assignment,
     Body,
@@ -621,12 +622,7 @@ def _locked_preview(run: RegisterImport) -> RegisterImport:
     return run
 
 
-def register_import_apply(*, run: RegisterImport, actor) -> RegisterImport:
-    """The import job's work: import the register as previewed, remember its column mapping
-    for next time, delete the kept file; return the run. The register and its outcomes are
-    one unit of work: a failure writes nothing, and a retry starts it again."""
-    require_clerk(actor, "导入名单")
-    plans = _plans_of(run)
+def _register_write(run: RegisterImport, plans: list[SheetPlan], actor) -> None:
     with transaction.atomic():
         outcomes = register_apply(plans=plans, target=_target_of(run), actor=actor)
         for plan in plans:
@@ -641,6 +637,25 @@ def register_import_apply(*, run: RegisterImport, actor) -> RegisterImport:
             processed=len(outcomes),
             total=len(outcomes),
         )
+
+
+def register_import_apply(*, run: RegisterImport, actor) -> RegisterImport:
+    """The import job's work: import the register as previewed, remember its column mapping
+    for next time, delete the kept file; return the run. The register and its outcomes are
+    one unit of work: a failure writes nothing, and a retry starts it again."""
+    require_clerk(actor, "导入名单")
+    plans = _plans_of(run)
+    # Imports of letters may be adding the same members and bureaus meanwhile: a register that
+    # loses such a race (a deadlock broken on PostgreSQL, SQLite's write lock held too long)
+    # was rolled back whole and is written again, finding what the other wrote.
+    for attempt in range(1, RACE_ATTEMPTS + 1):
+        try:
+            _register_write(run, plans, actor)
+            break
+        except DatabaseError as error:
+            if attempt == RACE_ATTEMPTS or not lost_race(error):
+                raise
+            pause_before(attempt + 1)
     path = run.stored.name
     RegisterImport.objects.filter(pk=run.pk).update(stored="", files_purged_at=timezone.now())
     default_storage.delete(path)
