@@ -105,6 +105,8 @@ class ParserProcesses:
         if kind is None:
             self.pool.shutdown(wait=True)
             return
+        # Taken before shutdown() lets go of it (a private attribute; see below).
+        results = self.pool._result_queue
         self.pool.shutdown(wait=False, cancel_futures=True)
         workers = [p for p in multiprocessing.active_children() if p not in self._others]
         for worker in workers:
@@ -114,6 +116,12 @@ class ParserProcesses:
             if worker.is_alive():
                 worker.kill()
                 worker.join()
+        # A worker stopped halfway through sending a parsed chunk leaves the pool's own thread
+        # waiting for the rest of it, and the interpreter waits for that thread at exit: the
+        # importer hung after Ctrl-C about once in 40 stops. With the workers gone, this
+        # process holds the pipe's only writing end; closing it ends that wait (end of file,
+        # which the pool takes as a broken worker).
+        results._writer.close()
         self.pool.shutdown(wait=True)
 
     def letters(self, paths: Iterable[str]) -> Iterator[LetterFile]:
