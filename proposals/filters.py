@@ -60,9 +60,12 @@ class SortFilter(django_filters.OrderingFilter):
         chosen = super().filter(qs, value)
         if value in EMPTY_VALUES:
             return chosen
-        named = {field.lstrip("-") for field in chosen.query.order_by}
+        order = chosen.query.order_by
+        named = {field.lstrip("-") for field in order}
+        # In the sort's direction, so that one index (proposal_lead_due_idx) serves it both ways.
+        direction = "-" if order[0].startswith("-") else ""
         return chosen.order_by(
-            *chosen.query.order_by, *(field for field in self.tie_break if field not in named)
+            *order, *(direction + field for field in self.tie_break if field not in named)
         )
 
     def build_choices(self, fields, labels):

@@ -201,7 +201,12 @@ class Proposal(models.Model):
         indexes = [
             models.Index(fields=["status"], name="proposal_status_idx"),
             models.Index(fields=["current_turn"], name="proposal_turn_idx"),
-            models.Index(fields=["lead_due_date"], name="proposal_lead_due_idx"),
+            # With the list's tie-break (filters.SortFilter), so that sorted by due date a
+            # page is read in index order: the 30,000 undated proposals of a million, first
+            # in descending order, otherwise sorted to find the first 50 (50 ms).
+            models.Index(
+                fields=["lead_due_date", "session", "number"], name="proposal_lead_due_idx"
+            ),
             models.Index(fields=["pending_due_date"], name="proposal_pending_due_idx"),
             # The public list: a range of this index, already in page order.
             models.Index(
