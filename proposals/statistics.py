@@ -788,16 +788,18 @@ def bureaus_with_figures(proposals: QuerySet, today: date | None = None) -> RawQ
     led = (
         proposals.order_by()
         .values("lead_bureau")
+        # Counted by a column the index holds (every proposal has a status), not by id: read
+        # from proposal_lead_figures_idx alone, as the co-handlers from assignment_active_co_idx.
         .annotate(
-            n=Count("pk"),
-            replied=Count("pk", filter=derived.replied()),
-            overdue=Count("pk", filter=derived.overdue(today)),
+            n=Count("status"),
+            replied=Count("status", filter=derived.replied()),
+            overdue=Count("status", filter=derived.overdue(today)),
         )
     )
     co = Assignment.objects.active().filter(role=Assignment.Role.CO_HANDLER)
     if proposals.query.has_filters():  # not every proposal (a clerk's, a viewer's): match ids
         co = co.filter(proposal__in=proposals.values("pk"))
-    co = co.order_by().values("bureau").annotate(n=Count("pk"))
+    co = co.order_by().values("bureau").annotate(n=Count("*"))
     led_sql, led_params = led.query.sql_with_params()
     co_sql, co_params = co.query.sql_with_params()
     bureaus = connection.ops.quote_name(Bureau._meta.db_table)

@@ -208,6 +208,12 @@ class Proposal(models.Model):
                 fields=["lead_due_date", "session", "number"], name="proposal_lead_due_idx"
             ),
             models.Index(fields=["pending_due_date"], name="proposal_pending_due_idx"),
+            # The bureau list's counts of what each leads, replied and overdue (derived.replied,
+            # derived.overdue), read from this index alone.
+            models.Index(
+                fields=["lead_bureau", "status", "pending_due_date"],
+                name="proposal_lead_figures_idx",
+            ),
             # The public list: a range of this index, already in page order.
             models.Index(
                 fields=["has_published_reply", "session", "number"],
