@@ -12,7 +12,7 @@ running after a minute. A hung importer is sent SIGABRT, which makes Python prin
 thread's stack (PYTHONFAULTHANDLER), into bench/out/stopping/stop-N.out, and is then killed.
 
 The race this found (a parser process stopped halfway through sending a parsed chunk) hung
-about one importer in 40; `--tree` runs the code of another checkout to compare.
+5 importers in 82; `--tree` runs the code of another checkout to compare.
 """
 
 import argparse

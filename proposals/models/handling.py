@@ -77,8 +77,8 @@ class Assignment(models.Model):
         ]
         indexes = [
             models.Index(fields=["role", "due_on"], name="assignment_role_due_idx"),
-            # The bureau list's co-handling counts, read from this index alone (0.2 s by the
-            # rows at a million proposals).
+            # The bureau list's co-handling counts, read from this index alone (fetched row by
+            # row they took 0.2 s at a million proposals).
             models.Index(
                 fields=["bureau"],
                 condition=models.Q(role="co", returned_on__isnull=True),
